@@ -1,0 +1,129 @@
+/**
+ * The issuance ledger: batch recording, references, expiry sweeps and
+ * per-authority listings with pagination.
+ * @module
+ */
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import { createNode, evictNode } from '../attestation/nodes.js';
+import { insertAuthority } from '../ca/authorities.js';
+import {
+  type IssuanceRecord,
+  listExpiringIssuances,
+  listIssuancesByAuthority,
+  pruneIssuances,
+  recordIssuances,
+} from '../ca/issuance-ledger.js';
+import { AlreadyExistsError, InvalidArgumentError, InvalidReferenceError } from '../errors.js';
+import type { Page } from '../internal/pagination.js';
+import { createEntry } from '../registrar/entries-create.js';
+import { deleteEntry } from '../registrar/entries-update.js';
+import { at, countRows, entryInput, rejectsWith, type SuiteContext } from './context.js';
+
+const AGENT = 'spiffe://example.org/agent/node-1';
+
+/** Registers the issuance ledger tests. */
+export function issuanceLedgerSuite(ctx: SuiteContext): void {
+  describe('issuance ledger', () => {
+    let entryId = '';
+    const record = (serial: string, expiresIn: number, overrides: Partial<IssuanceRecord> = {}): IssuanceRecord => ({
+      serial,
+      kind: 'x509',
+      spiffeId: 'spiffe://example.org/workload/1',
+      entryId,
+      nodeId: AGENT,
+      authorityId: 'ca-1',
+      issuedAt: at(0),
+      expiresAt: at(expiresIn),
+      ...overrides,
+    });
+    const walk = async (fetch: (pageToken?: string) => Promise<Page<IssuanceRecord>>): Promise<string[]> => {
+      const serials: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await fetch(token);
+        serials.push(...page.items.map((r) => r.serial));
+        token = page.nextPageToken;
+      } while (token !== undefined);
+      return serials;
+    };
+
+    beforeEach(async () => {
+      const common = { kind: 'x509' as const, publicKey: new Uint8Array([1]), certificate: new Uint8Array([2]), notBefore: at(0), notAfter: at(1e6) };
+      await insertAuthority(ctx.db, { ...common, id: 'ca-1', keyId: 'k1', keyRef: 'ref-1' }, at(0));
+      await ctx.db.query("UPDATE ca_authorities SET state = 'old', activated_at = $1, deactivated_at = $1 WHERE id = 'ca-1'", [at(0)]);
+      await insertAuthority(ctx.db, { ...common, id: 'ca-2', keyId: 'k2', keyRef: 'ref-2' }, at(0));
+      entryId = (await createEntry(ctx.db, entryInput(1), at(0))).id;
+      await createNode(ctx.db, { spiffeId: AGENT, attestationType: 'join_token' }, at(0));
+    });
+
+    it('records a batch and lists it back exactly', async () => {
+      const records = [record('01', 100), record('02', 200, { kind: 'jwt', entryId: null, nodeId: null })];
+      await recordIssuances(ctx.db, records);
+      assert.deepEqual((await listIssuancesByAuthority(ctx.db, 'ca-1')).items, records);
+    });
+
+    it('refuses unknown references and duplicate serials, writing nothing of the batch', async () => {
+      const refused = [
+        { records: [record('01', 100), record('02', 100, { authorityId: 'ca-9' })], constraint: 'issuance_ledger_authority_id_fkey' },
+        { records: [record('01', 100), record('02', 100, { entryId: 'gone' })], constraint: 'issuance_ledger_entry_id_fkey' },
+        { records: [record('01', 100), record('02', 100, { nodeId: 'spiffe://example.org/x' })], constraint: 'issuance_ledger_node_id_fkey' },
+      ];
+      for (const { records, constraint } of refused) {
+        await rejectsWith(recordIssuances(ctx.db, records), {
+          type: InvalidReferenceError,
+          code: 'ERR_DATASTORE_INVALID_REFERENCE',
+          constraint,
+        });
+      }
+      await rejectsWith(recordIssuances(ctx.db, [record('01', 100), record('01', 200)]), {
+        type: AlreadyExistsError,
+        code: 'ERR_DATASTORE_ALREADY_EXISTS',
+        constraint: 'issuance_ledger_pkey',
+      });
+      await rejectsWith(recordIssuances(ctx.db, [record('03', 0)]), {
+        type: InvalidArgumentError,
+        code: 'ERR_DATASTORE_INVALID_ARGUMENT',
+        constraint: 'issuance_ledger_validity_check',
+      });
+      assert.equal(await countRows(ctx.db, 'issuance_ledger'), 0);
+    });
+
+    it('keeps records when their entry or node is deleted, clearing the reference', async () => {
+      await recordIssuances(ctx.db, [record('01', 100)]);
+      await deleteEntry(ctx.db, entryId);
+      await evictNode(ctx.db, AGENT);
+      const [kept] = (await listIssuancesByAuthority(ctx.db, 'ca-1')).items;
+      assert.deepEqual([kept?.serial, kept?.entryId, kept?.nodeId], ['01', null, null]);
+    });
+
+    it('sweeps expiring records by expiry then serial, across pages with equal expiry times', async () => {
+      await recordIssuances(ctx.db, [
+        record('05', 300),
+        record('04', 100),
+        record('03', 100),
+        record('02', 100),
+        record('01', 200),
+        record('06', 900),
+      ]);
+      const serials = await walk((pageToken) => listExpiringIssuances(ctx.db, { before: at(500) }, { pageSize: 2, pageToken }));
+      assert.deepEqual(serials, ['02', '03', '04', '01', '05']);
+    });
+
+    it('lists what an authority signed that is still valid, and prunes expired records', async () => {
+      await recordIssuances(ctx.db, [
+        record('a1', 100),
+        record('a2', 300),
+        record('a3', 400),
+        record('b1', 400, { authorityId: 'ca-2' }),
+      ]);
+      const valid = await walk((pageToken) => listIssuancesByAuthority(ctx.db, 'ca-1', { unexpiredAt: at(200) }, { pageSize: 1, pageToken }));
+      assert.deepEqual(valid, ['a2', 'a3']);
+      assert.equal(await pruneIssuances(ctx.db, at(350)), 2);
+      assert.deepEqual(
+        (await listIssuancesByAuthority(ctx.db, 'ca-1')).items.map((r) => r.serial),
+        ['a3'],
+      );
+    });
+  });
+}
