@@ -1,5 +1,7 @@
 import type { Command } from '../command.js';
+import { configCheckCommand } from './config-check.js';
+import { serverCommand } from './server.js';
 import { versionCommand } from './version.js';
 
 /** Every command of the `signet` CLI. */
-export const commands: readonly Command[] = [versionCommand];
+export const commands: readonly Command[] = [configCheckCommand, serverCommand, versionCommand];

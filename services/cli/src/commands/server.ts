@@ -1,0 +1,45 @@
+import type { Command } from '../command.js';
+import { loadSignetConfig, processFlags } from '../runtime/load-config.js';
+import { startRuntime } from '../runtime/runtime.js';
+import { removeEndpointsFile, writeEndpointsFile } from '../runtime/endpoints-file.js';
+import { signetVersion } from './version.js';
+
+/**
+ * `signet server`: runs Signet's control plane in one process, on the configured Postgres or
+ * on embedded PGlite in the data directory. It opens and migrates the datastore, serves health
+ * and metrics, writes `<data dir>/endpoints.json` once ready, and stops cleanly on SIGINT/SIGTERM.
+ */
+export const serverCommand: Command = {
+  path: ['server'],
+  summary: 'Run the Signet control plane (all services in one process)',
+  description:
+    'Opens the datastore (Postgres when database.url is set, otherwise embedded PGlite in the data directory),\n' +
+    'applies migrations, serves /healthz/live, /healthz/ready and /metrics, and writes the bound addresses\n' +
+    'to <data dir>/endpoints.json once ready. Stops on SIGINT or SIGTERM.',
+  flags: processFlags,
+  examples: ['signet server', 'signet server --config /etc/signet/signet.yaml', 'signet server --data-dir ./.signet --trust-domain example.org'],
+  async run(ctx) {
+    const loaded = loadSignetConfig(ctx.flags, ctx.env);
+    const rt = await startRuntime({ loaded, version: signetVersion(), logDestination: ctx.stdout });
+    try {
+      const endpointsPath = await writeEndpointsFile(rt.dataDir, {
+        trust_domain: rt.config.trust_domain,
+        pid: process.pid,
+        started_at: new Date().toISOString(),
+        health: { live: `${rt.healthAddress.url}/healthz/live`, ready: `${rt.healthAddress.url}/healthz/ready` },
+        ...(rt.telemetry.metricsHandler ? { metrics: `${rt.healthAddress.url}/metrics` } : {}),
+        ...(rt.telemetry.metricsAddress ? { metrics: `${rt.telemetry.metricsAddress.url}/metrics` } : {}),
+        database: { engine: rt.db.engine },
+      });
+      rt.logger.info({ endpoints: endpointsPath }, 'signet server ready');
+      await new Promise<void>((resolve) => {
+        if (ctx.signal.aborted) return resolve();
+        ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      rt.logger.info('signet server stopping');
+    } finally {
+      await removeEndpointsFile(rt.dataDir);
+      await rt.close();
+    }
+  },
+};
