@@ -27,3 +27,4 @@ export { sleepOn, systemClock } from './clock.js';
 export type { Cancel, Clock } from './clock.js';
 export { createLifecycle } from './lifecycle.js';
 export type { Closer, Lifecycle, LifecycleOptions, ShutdownResult, SignalSource } from './lifecycle.js';
+export * from './api/index.js';

@@ -1,0 +1,32 @@
+/**
+ * Who is calling an API, as established by the transport (never by the request body).
+ * @module
+ */
+
+/**
+ * An authenticated caller.
+ * - `admin`: over the local admin Unix socket (file permissions are the authentication), or
+ *   over mTLS with the X.509-SVID of an entry marked `admin`.
+ * - `agent`: over mTLS with an agent X.509-SVID (`spiffeId` is the agent's ID).
+ * - `server`: another Signet service of this trust domain (mTLS with the server SVID), or the
+ *   same process when services run together.
+ * - `anonymous`: nothing proven (only node attestation accepts it).
+ */
+export type Caller =
+  | { readonly kind: 'admin'; readonly via: 'unix' | 'mtls' | 'inproc'; readonly spiffeId?: string }
+  | { readonly kind: 'agent'; readonly via: 'mtls' | 'inproc'; readonly spiffeId: string }
+  | { readonly kind: 'server'; readonly via: 'mtls' | 'inproc'; readonly spiffeId: string }
+  | { readonly kind: 'anonymous'; readonly via: 'tcp' | 'unix' | 'inproc'; readonly address?: string };
+
+/** A short description of a caller for audit lines: `admin(unix)`, `agent spiffe://…`. */
+export function describeCaller(c: Caller): string {
+  switch (c.kind) {
+    case 'admin':
+      return c.spiffeId ? `admin ${c.spiffeId} (${c.via})` : `admin (${c.via})`;
+    case 'agent':
+    case 'server':
+      return `${c.kind} ${c.spiffeId} (${c.via})`;
+    case 'anonymous':
+      return `anonymous (${c.via}${c.address ? ` ${c.address}` : ''})`;
+  }
+}
