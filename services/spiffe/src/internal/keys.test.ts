@@ -4,6 +4,7 @@ import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { KeyInvalidError, UnsupportedError } from '../errors.js';
 import {
   exportSpki,
+  importSpki,
   inspectSpki,
   keyIdentifier,
   keyKindOf,
@@ -141,4 +142,36 @@ describe('parsePrivateKey', () => {
   ];
   for (const [name, input, Err] of bad) it(name, () => assert.throws(() => parsePrivateKey(input), Err));
   it('throws TypeError for other input types', () => assert.throws(() => parsePrivateKey(42 as never), TypeError));
+});
+
+describe('importSpki', () => {
+  const fail = (m: string): never => {
+    throw new Error(m);
+  };
+  const spkiOf = (k: KeyObject) => new Uint8Array(k.export({ format: 'der', type: 'spki' }));
+  const curves: Array<['P-256' | 'P-384', string]> = [
+    ['P-256', 'prime256v1'],
+    ['P-384', 'secp384r1'],
+  ];
+  for (const [name, curve] of curves) {
+    it(`imports an uncompressed ${name} key equal to the DER import`, () => {
+      const { publicKey } = generateKeyPairSync('ec', { namedCurve: curve });
+      const imported = importSpki(spkiOf(publicKey), fail);
+      assert.ok(imported.equals(publicKey));
+      assert.equal(imported.asymmetricKeyDetails?.namedCurve, curve);
+    });
+    it(`refuses a ${name} point that is not on the curve`, () => {
+      const spki = spkiOf(generateKeyPairSync('ec', { namedCurve: curve }).publicKey);
+      spki[spki.length - 1]! ^= 0x01;
+      assert.throws(() => importSpki(spki, fail, 'csr.subjectPKInfo'), /csr\.subjectPKInfo: the public key cannot be imported/);
+    });
+  }
+  it('imports RSA and Ed25519 keys through DER', () => {
+    for (const { publicKey } of [generateKeyPairSync('rsa', { modulusLength: 2048 }), generateKeyPairSync('ed25519')]) {
+      assert.ok(importSpki(spkiOf(publicKey), fail).equals(publicKey));
+    }
+  });
+  it('refuses bytes that are not a public key', () => {
+    assert.throws(() => importSpki(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]), fail), /cannot be imported/);
+  });
 });

@@ -161,10 +161,32 @@ export function exportSpki(key: KeyObject): Uint8Array {
 /** Imports a DER SubjectPublicKeyInfo; failures go to `fail`. */
 export function importSpki(spki: Uint8Array, fail: Fail, path = 'subjectPublicKeyInfo'): KeyObject {
   try {
-    return createPublicKey({ key: Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength), format: 'der', type: 'spki' });
+    const buf = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength);
+    const ec = ecPointOfSpki(buf);
+    // OpenSSL 3.0 imports an EC key from its affine coordinates about twice as fast as from DER,
+    // and checks that the point is on the curve either way.
+    if (ec) return createPublicKey({ key: ec, format: 'jwk' });
+    return createPublicKey({ key: buf, format: 'der', type: 'spki' });
   } catch (err) {
     return fail(`${path}: the public key cannot be imported (${(err as Error).message})`);
   }
+}
+
+/** SPKI DER prefixes of uncompressed P-256 and P-384 public keys, up to the point's 0x04 byte. */
+const EC_SPKI_PREFIXES: ReadonlyArray<{ crv: 'P-256' | 'P-384'; prefix: Buffer; coord: number }> = [
+  { crv: 'P-256', prefix: Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex'), coord: 32 },
+  { crv: 'P-384', prefix: Buffer.from('3076301006072a8648ce3d020106052b8104002203620004', 'hex'), coord: 48 },
+];
+
+/** The JWK of an uncompressed P-256/P-384 SPKI, or undefined for any other key encoding. */
+function ecPointOfSpki(der: Buffer): { kty: 'EC'; crv: string; x: string; y: string } | undefined {
+  for (const { crv, prefix, coord } of EC_SPKI_PREFIXES) {
+    if (der.length !== prefix.length + 2 * coord || !der.subarray(0, prefix.length).equals(prefix)) continue;
+    const x = der.subarray(prefix.length, prefix.length + coord).toString('base64url');
+    const y = der.subarray(prefix.length + coord).toString('base64url');
+    return { kty: 'EC', crv, x, y };
+  }
+  return undefined;
 }
 
 /** True when `privateKey` is the private half of the public key in `spki`. */

@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+// Runs the compiled benchmarks, each in its own `node` process, and records their Markdown
+// sections in BENCHMARKS.md at the repository root. It builds nothing: `make bench` builds first.
+//
+// Usage: node scripts/run-bench.mjs [--quick] [--dir DIR] [--out FILE] [name...]
+//   name     a benchmark to run: `sdk` runs DIR/sdk.bench.js (default: every DIR/*.bench.js)
+//   --quick  pass --quick to each benchmark (short rounds, rough figures); prints the sections
+//            and writes no file unless --out is given
+//   --dir    where the compiled benchmarks are (default bench/dist)
+//   --out    the Markdown file to update (default BENCHMARKS.md)
+//
+// The benchmark protocol: a `*.bench.js` file prints, on stdout, one or more sections
+//   <!-- bench:<id> --> ... <!-- /bench:<id> -->
+// (progress goes to stderr) and exits 0. A section may hold `<!-- goals: M/N met -->`.
+// Only the sections printed in this run are replaced in the output file; the others are kept
+// as they are, so running one benchmark never erases another's figures.
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { basename, join, relative, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const SECTION = /<!-- bench:([a-z0-9][a-z0-9._-]*) -->\n?[\s\S]*?<!-- \/bench:\1 -->\n?/g;
+const TIMEOUT_MS = 15 * 60 * 1000;
+
+function usage(message) {
+  if (message) console.error(`run-bench: ${message}`);
+  console.error('usage: node scripts/run-bench.mjs [--quick] [--dir DIR] [--out FILE] [name...]');
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const opts = { quick: false, dir: join(root, 'bench', 'dist'), out: undefined, names: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') opts.quick = true;
+    else if (a === '--dir' || a === '--out') {
+      const v = argv[++i];
+      if (v === undefined) usage(`${a} needs a value`);
+      opts[a.slice(2)] = resolve(v);
+    } else if (a === '--help' || a === '-h') usage();
+    else if (a.startsWith('-')) usage(`unknown option ${a}`);
+    else opts.names.push(a);
+  }
+  return opts;
+}
+
+/** The benchmark files to run, in name order, or those named on the command line. */
+function selectBenchmarks(dir, names) {
+  if (!existsSync(dir)) {
+    console.error(`run-bench: ${relative(root, dir) || dir} does not exist; build first (make bench, or make build)`);
+    process.exit(1);
+  }
+  const available = readdirSync(dir).filter((f) => f.endsWith('.bench.js')).sort();
+  if (names.length === 0) {
+    if (available.length === 0) {
+      console.error(`run-bench: no *.bench.js in ${relative(root, dir) || dir}; build first (make bench, or make build)`);
+      process.exit(1);
+    }
+    return available.map((f) => join(dir, f));
+  }
+  return names.map((name) => {
+    const file = name.endsWith('.bench.js') ? basename(name) : `${name}.bench.js`;
+    if (!available.includes(file)) {
+      const known = available.map((f) => f.slice(0, -'.bench.js'.length)).join(', ') || 'none';
+      usage(`no benchmark "${name}" in ${relative(root, dir) || dir} (available: ${known})`);
+    }
+    return join(dir, file);
+  });
+}
+
+/** Every marked section of `text`, in order, as [id, text] pairs; each text ends with a newline. */
+function extractSections(text) {
+  const out = [];
+  for (const m of text.matchAll(SECTION)) out.push([m[1], m[0].endsWith('\n') ? m[0] : `${m[0]}\n`]);
+  return out;
+}
+
+/**
+ * Merges `fresh` sections into `previous` ones: a fresh section replaces the previous section of
+ * the same id in place, new ids are appended, untouched sections are kept byte for byte.
+ */
+function mergeSections(previous, fresh) {
+  const merged = new Map(previous);
+  for (const [id, text] of fresh) merged.set(id, text);
+  return [...merged];
+}
+
+function machineFacts() {
+  const models = [...new Set(cpus().map((c) => c.model.trim()))];
+  return [
+    ['CPU', models.join(', ') || 'unknown'],
+    ['Cores', String(availableParallelism())],
+    ['Memory', `${Math.round((totalmem() / 2 ** 30) * 10) / 10} GiB`],
+    ['OS', `${process.platform}/${process.arch}`],
+    ['Node', process.version],
+    ['OpenSSL', process.versions.openssl ?? 'unknown'],
+    ['Load (1 min) at start', String(Math.round((loadavg()[0] ?? 0) * 100) / 100)],
+    ['Date', `${new Date().toISOString().slice(0, 16)}Z`],
+  ];
+}
+
+function renderDocument(sections, lastRun) {
+  const facts = lastRun.facts.map(([k, v]) => `| ${k} | ${v} |`).join('\n');
+  const goals = sections
+    .map(([id, text]) => [id, /<!-- goals: (\d+)\/(\d+) met -->/.exec(text)])
+    .filter(([, m]) => m !== null)
+    .map(([id, m]) => `| \`${id}\` | ${m[1]} of ${m[2]} | ${m[1] === m[2] ? 'yes' : '**no**'} |`);
+  return [
+    '# Benchmarks',
+    '',
+    '<!-- Generated by scripts/run-bench.mjs from the benchmarks in bench/src/. Do not edit: rerun. -->',
+    '',
+    'Each benchmark measures Signet\'s operations next to a **baseline** measured in the same process, usually the raw',
+    '`node:crypto` work the operation cannot avoid, with their rounds interleaved so that noise on these shared machines',
+    'hits both alike. The **ratio** (operation ÷ baseline) is the figure to compare across machines and runs; absolute',
+    'rates depend on the machine and its load. Each section says when and where it was measured.',
+    '',
+    '## Rerun',
+    '',
+    '```sh',
+    'make bench                          # build, then run every benchmark',
+    'node scripts/run-bench.mjs sdk      # one benchmark (after make build); the other sections are kept',
+    'node scripts/run-bench.mjs --quick  # smoke run: rough figures on stdout, nothing written',
+    '```',
+    '',
+    `## Last run (${lastRun.ids.map((id) => `\`${id}\``).join(', ')})`,
+    '',
+    '| Fact | Value |',
+    '| --- | --- |',
+    facts,
+    '',
+    ...(goals.length > 0 ? ['## Goals', '', '| Benchmark | Goals met | All met |', '| --- | --- | --- |', ...goals, ''] : []),
+    ...sections.map(([, text]) => text),
+  ].join('\n');
+}
+
+function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const files = selectBenchmarks(opts.dir, opts.names);
+  const facts = machineFacts();
+  const fresh = [];
+  const failures = [];
+  for (const file of files) {
+    const name = basename(file);
+    console.error(`run-bench: ${name}`);
+    const started = Date.now();
+    const res = spawnSync(process.execPath, ['--expose-gc', file, ...(opts.quick ? ['--quick'] : [])], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: TIMEOUT_MS,
+    });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const sections = extractSections(res.stdout ?? '');
+    if (res.error || res.status !== 0) {
+      const why = res.error ? res.error.message : res.signal ? `killed by ${res.signal}` : `exit code ${res.status}`;
+      failures.push(`${name}: ${why}`);
+      console.error(`run-bench: ${name} failed after ${seconds} s (${why}); its sections are not recorded`);
+      continue;
+    }
+    if (sections.length === 0) {
+      failures.push(`${name}: printed no <!-- bench:<id> --> section`);
+      console.error(`run-bench: ${name} printed no <!-- bench:<id> --> section`);
+      continue;
+    }
+    const duplicate = sections.find(([id]) => fresh.some(([other]) => other === id));
+    if (duplicate) {
+      failures.push(`${name}: section "${duplicate[0]}" was already printed by another benchmark`);
+      console.error(`run-bench: ${name}: section "${duplicate[0]}" was already printed by another benchmark; not recorded`);
+      continue;
+    }
+    fresh.push(...sections);
+    for (const [id, text] of sections) {
+      const goals = /<!-- goals: (\d+)\/(\d+) met -->/.exec(text);
+      console.error(`run-bench: ${name}: section "${id}" in ${seconds} s${goals ? `, goals met ${goals[1]}/${goals[2]}` : ''}`);
+    }
+  }
+
+  const out = opts.out ?? (opts.quick ? undefined : join(root, 'BENCHMARKS.md'));
+  if (out === undefined) {
+    process.stdout.write(fresh.map(([, text]) => text).join('\n'));
+  } else if (fresh.length > 0) {
+    const previous = existsSync(out) ? extractSections(readFileSync(out, 'utf8')) : [];
+    const doc = renderDocument(mergeSections(previous, fresh), { ids: fresh.map(([id]) => id), facts });
+    const tmp = `${out}.tmp-${process.pid}`;
+    writeFileSync(tmp, doc);
+    renameSync(tmp, out);
+    console.error(`run-bench: wrote ${relative(root, out) || out} (${fresh.map(([id]) => id).join(', ')} updated)`);
+  }
+  if (failures.length > 0) {
+    console.error(`run-bench: ${failures.length} benchmark(s) failed:\n  ${failures.join('\n  ')}`);
+    process.exit(1);
+  }
+}
+
+main();
