@@ -28,3 +28,6 @@ export type { Cancel, Clock } from './clock.js';
 export { createLifecycle } from './lifecycle.js';
 export type { Closer, Lifecycle, LifecycleOptions, ShutdownResult, SignalSource } from './lifecycle.js';
 export * from './api/index.js';
+export * from './grpc/index.js';
+export * from './ratelimit/index.js';
+export * from './http/index.js';
