@@ -1,0 +1,86 @@
+/**
+ * The trust bundles agents receive, held in memory and refreshed from the datastore when
+ * bundle events arrive: the local trust domain's, and federated ones.
+ * @module
+ */
+import { getBundle, listBundles, type Queryable, type StoredBundle } from '@signet/datastore';
+import type { Logger } from '@signet/platform';
+import { SpiffeBundle, TrustDomain } from '@signet/spiffe';
+
+/** A bundle in the shape the sync API sends. */
+export interface BundleSnapshot {
+  readonly trustDomain: string;
+  /** Root CA certificates, DER. */
+  readonly x509Authorities: readonly Uint8Array[];
+  /** JWT keys: id and SubjectPublicKeyInfo DER. */
+  readonly jwtAuthorities: readonly { readonly keyId: string; readonly publicKey: Uint8Array }[];
+  readonly sequenceNumber: bigint;
+  /** Seconds; 0 when unset. */
+  readonly refreshHint: number;
+}
+
+/** Bundles by trust domain. */
+export class BundleStore {
+  readonly #db: Queryable;
+  readonly #logger: Logger;
+  readonly #bundles = new Map<string, BundleSnapshot>();
+  readonly localTrustDomain: string;
+
+  constructor(db: Queryable, localTrustDomain: string, logger: Logger) {
+    this.#db = db;
+    this.localTrustDomain = localTrustDomain;
+    this.#logger = logger;
+  }
+
+  /** The bundle of `trustDomain`, if stored (and readable). */
+  get(trustDomain: string): BundleSnapshot | undefined {
+    return this.#bundles.get(trustDomain);
+  }
+
+  /** (Re)loads every bundle. */
+  async loadAll(): Promise<void> {
+    const stored = await listBundles(this.#db);
+    this.#bundles.clear();
+    for (const bundle of stored) this.#put(bundle);
+  }
+
+  /** Re-reads one trust domain's bundle; tells whether it now exists. */
+  async refresh(trustDomain: string): Promise<'updated' | 'removed'> {
+    const stored = await getBundle(this.#db, trustDomain);
+    if (stored === undefined || !this.#put(stored)) {
+      this.#bundles.delete(trustDomain);
+      return 'removed';
+    }
+    return 'updated';
+  }
+
+  #put(stored: StoredBundle): boolean {
+    try {
+      this.#bundles.set(stored.trustDomain, snapshotOf(stored));
+      return true;
+    } catch (err) {
+      this.#logger.warn({ err, trust_domain: stored.trustDomain }, 'stored bundle cannot be read; not sent to agents');
+      return false;
+    }
+  }
+}
+
+/** Converts a stored SPIFFE bundle document. Throws when the document is invalid. */
+export function snapshotOf(stored: StoredBundle): BundleSnapshot {
+  const bundle = SpiffeBundle.parse(TrustDomain.parse(stored.trustDomain), JSON.stringify(stored.document));
+  return bundleSnapshot(bundle, BigInt(stored.sequence));
+}
+
+/** The snapshot of a SPIFFE bundle; `fallbackSequence` when the document has no `spiffe_sequence`. */
+export function bundleSnapshot(bundle: SpiffeBundle, fallbackSequence = 0n): BundleSnapshot {
+  return {
+    trustDomain: bundle.trustDomain.name,
+    x509Authorities: bundle.x509Authorities(),
+    jwtAuthorities: [...bundle.jwtAuthorities()].map(([keyId, key]) => ({
+      keyId,
+      publicKey: new Uint8Array(key.export({ format: 'der', type: 'spki' })),
+    })),
+    sequenceNumber: bundle.sequenceNumber ?? fallbackSequence,
+    refreshHint: bundle.refreshHint ?? 0,
+  };
+}
