@@ -3,7 +3,22 @@
  * environment, then the `--data-dir` and `--trust-domain` flags on top.
  */
 import { TrustDomain } from '@signet/spiffe';
-import { configSchema, coreSections, loadConfig, type ConfigOf, type LoadedConfig } from '@signet/platform';
+import { configSchema, coreSections, defineSection, loadConfig, s, type ConfigOf, type LoadedConfig } from '@signet/platform';
+import { caSection } from '@signet/ca';
+import { registrarSection } from '@signet/registrar';
+import { attestationSection } from '@signet/attestation';
+
+/**
+ * The `server` section: where the control plane listens for agents (TLS with the server's SVID).
+ * The admin sockets are always `<data dir>/admin.sock` (gRPC) and `<data dir>/admin-http.sock` (REST).
+ */
+export const serverSection = defineSection(
+  'server',
+  s.object({
+    host: s.string({ minLength: 1 }).default('127.0.0.1'),
+    port: s.int({ min: 0, max: 65535 }).default(8081),
+  }),
+);
 
 /** The schema of everything this build of Signet reads from its config file. */
 export const signetConfigSchema = configSchema(
@@ -13,6 +28,10 @@ export const signetConfigSchema = configSchema(
       return undefined;
     },
   }),
+  serverSection,
+  caSection,
+  registrarSection,
+  attestationSection,
 );
 
 /** The typed config of this build. */
