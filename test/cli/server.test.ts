@@ -26,7 +26,7 @@ describe('signet server', () => {
     dirs.push(dataDir);
     const proc = spawnSignet(['server', '--data-dir', dataDir, '--trust-domain', 'test.example']);
     try {
-      const ep = await waitForEndpoints<Endpoints>(dataDir, proc);
+      const ep = await waitForEndpoints<Endpoints>(dataDir, proc, 90_000);
       assert.equal(ep.trust_domain, 'test.example');
       assert.equal(ep.database.engine, 'pglite');
       assert.equal(ep.pid, proc.child.pid);
@@ -59,7 +59,7 @@ describe('signet server', () => {
     dirs.push(dataDir);
     for (let i = 0; i < 2; i++) {
       const proc = spawnSignet(['server', '--data-dir', dataDir]);
-      const ep = await waitForEndpoints<Endpoints>(dataDir, proc);
+      const ep = await waitForEndpoints<Endpoints>(dataDir, proc, 90_000);
       assert.equal((await fetch(ep.health.ready)).status, 200);
       proc.child.kill('SIGTERM');
       assert.equal(await proc.exited, 0, proc.output().stderr);

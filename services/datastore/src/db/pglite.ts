@@ -38,6 +38,8 @@ export interface PGliteOptions {
   schema?: string;
   /** Where notification-handler failures are reported; default JSON lines on stderr. */
   logger?: DatastoreLogger;
+  /** Start from this data directory tarball (from {@link dumpEmbeddedDatabase}) instead of an empty cluster. */
+  loadDataDir?: Blob;
 }
 
 const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -52,7 +54,11 @@ export async function openPGlite(options: PGliteOptions = {}): Promise<Db> {
   }
   let pglite: PGlite | undefined;
   try {
-    pglite = await PGlite.create({ dataDir: options.pgdataDir, parsers: pgliteParsers });
+    pglite = await PGlite.create({
+      dataDir: options.pgdataDir,
+      parsers: pgliteParsers,
+      ...(options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir }),
+    });
     // One connection, so a session-level search_path applies to every statement.
     await pglite.query(`SET search_path TO ${schema}`);
     return new PGliteDb(pglite, schema, options.logger ?? stderrLogger, release);
@@ -62,6 +68,16 @@ export async function openPGlite(options: PGliteOptions = {}): Promise<Db> {
     const where = options.pgdataDir === undefined ? '' : ` in ${options.pgdataDir}`;
     throw new UnavailableError(`cannot open the embedded database${where}: ${String(err)}`, { cause: err });
   }
+}
+
+/**
+ * Dumps an embedded database's whole data directory as an uncompressed tarball, to open copies of
+ * it later with `openPGlite({ loadDataDir })` (test databases start from a migrated template).
+ * Throws a `TypeError` for a `Db` that is not embedded.
+ */
+export async function dumpEmbeddedDatabase(db: Db): Promise<Blob> {
+  if (!(db instanceof PGliteDb)) throw new TypeError('dumpEmbeddedDatabase: not an embedded (PGlite) database');
+  return db.dumpDataDir();
 }
 
 class PGliteDb implements Db {
@@ -146,6 +162,11 @@ class PGliteDb implements Db {
       removed = true;
       await unlisten();
     };
+  }
+
+  /** The data directory as an uncompressed tarball; see {@link dumpEmbeddedDatabase}. */
+  dumpDataDir(): Promise<Blob> {
+    return this.#pglite.dumpDataDir('none');
   }
 
   async close(): Promise<void> {
