@@ -1,0 +1,188 @@
+/**
+ * The CA's signing domain: X.509-SVIDs and JWT-SVIDs for authorized callers, with the active
+ * authorities, lifetimes bounded by entry, default and authority, and every issuance recorded.
+ * @module
+ */
+import { performance } from 'node:perf_hooks';
+import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { ApiError, publicError, type Caller, type Clock } from '@signet/platform';
+import { KeyInvalidError, mintJwtSvid, UnsupportedError, X509SvidInvalidError, type MintedX509Svid, type TrustDomain } from '@signet/spiffe';
+import type { IssuanceKind } from '../telemetry/ca-metrics.js';
+import { agentSubject, workloadSubject, type AuthorizeContext, type SvidSubject } from './authorize.js';
+import type { EntryAuthorizer } from './entry-authorizer.js';
+import { subjectPublicKey, type PublicKeySource } from './public-key.js';
+import { checkAudience, randomHex16 } from './jwt-claims.js';
+import type {
+  AgentX509SvidRequest,
+  IssuanceRecorder,
+  JwtSvidRequest,
+  SignedJwtSvid,
+  SignedX509Svid,
+  SigningAuthorities,
+  X509SvidRequest,
+} from './requests.js';
+import { svidTtlSeconds } from './ttl.js';
+
+/** Dependencies and settings of a {@link CaSigner}. */
+export interface CaSignerOptions {
+  readonly trustDomain: TrustDomain;
+  readonly clock: Clock;
+  readonly authorities: SigningAuthorities;
+  readonly authorizer: EntryAuthorizer;
+  readonly ledger: IssuanceRecorder;
+  readonly tracer: Tracer;
+  readonly metrics?: { issued(kind: IssuanceKind, outcome: string): void; signingDuration(kind: IssuanceKind, seconds: number): void } | undefined;
+  /** Default lifetimes in seconds. */
+  readonly x509SvidTtlSeconds: number;
+  readonly agentSvidTtlSeconds: number;
+  readonly jwtSvidTtlSeconds: number;
+  /** The `iss` claim of JWT-SVIDs, when set. */
+  readonly jwtIssuer?: string | undefined;
+  /** The agent namespace, e.g. `/spire/agent`. */
+  readonly agentPathPrefix: string;
+}
+
+/**
+ * Signs SVIDs.
+ *
+ * @example
+ * ```ts
+ * const svid = await signer.signX509Svid(ctx.caller, { csr, entryId });
+ * const jwt = await signer.signJwtSvid(ctx.caller, { entryId, audience: ['spiffe://example.org/db'] });
+ * ```
+ */
+export class CaSigner {
+  readonly #o: CaSignerOptions;
+  readonly #rules: AuthorizeContext;
+  /** Signing calls in progress (awaiting authorization or a signature). */
+  #inProgress = 0;
+
+  constructor(options: CaSignerOptions) {
+    this.#o = options;
+    this.#rules = { trustDomain: options.trustDomain, authorizer: options.authorizer, agentPathPrefix: options.agentPathPrefix };
+  }
+
+  /** An X.509-SVID for an entry (agents: one their node serves) or, for admins, any ID of the trust domain. */
+  signX509Svid(caller: Caller, request: X509SvidRequest): Promise<SignedX509Svid> {
+    return this.#observe('x509', caller, async () => {
+      const now = this.#o.clock.now();
+      const publicKey = subjectPublicKey(request);
+      const subject = await workloadSubject(caller, request, this.#rules, now);
+      const defaultTtl = this.#o.x509SvidTtlSeconds;
+      return this.#mintX509(subject, publicKey, request, { entryTtl: subject.entry?.x509SvidTtl, defaultTtl }, now);
+    });
+  }
+
+  /** An agent X.509-SVID, for the attestation service (or an admin). */
+  signAgentX509Svid(caller: Caller, request: AgentX509SvidRequest): Promise<SignedX509Svid> {
+    return this.#observe('x509_agent', caller, async () => {
+      const now = this.#o.clock.now();
+      const publicKey = subjectPublicKey(request);
+      const subject = agentSubject(caller, request.spiffeId, this.#rules);
+      return this.#mintX509(subject, publicKey, request, { entryTtl: 0, defaultTtl: this.#o.agentSvidTtlSeconds }, now);
+    });
+  }
+
+  /** A JWT-SVID for an entry (agents: one their node serves) or, for admins, any ID of the trust domain. */
+  signJwtSvid(caller: Caller, request: JwtSvidRequest): Promise<SignedJwtSvid> {
+    return this.#observe('jwt', caller, async () => {
+      const now = this.#o.clock.now();
+      const audience = checkAudience(request.audience);
+      const subject = await workloadSubject(caller, request, this.#rules, now);
+      const active = this.#o.authorities.activeJwt();
+      const ttl = svidTtlSeconds({
+        requested: request.ttlSeconds,
+        entryTtl: subject.entry?.jwtSvidTtl,
+        defaultTtl: this.#o.jwtSvidTtlSeconds,
+        authorityNotAfter: active.authority.notAfter,
+        now,
+      });
+      const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + ttl * 1000);
+      const jti = randomHex16();
+      const token = mintJwtSvid({
+        id: subject.id,
+        audience,
+        key: active.privateKey,
+        kid: active.keyId,
+        now,
+        expiresAt,
+        ...(this.#o.jwtIssuer === undefined ? {} : { issuer: this.#o.jwtIssuer }),
+        extraClaims: { jti },
+      });
+      this.#record(subject, jti, 'jwt', active.authority.id, now, expiresAt);
+      return { spiffeId: subject.id.toString(), token, expiresAt, keyId: active.keyId, authorityId: active.authority.id, entryId: subject.entry?.id };
+    });
+  }
+
+  async #mintX509(
+    subject: SvidSubject,
+    publicKey: Uint8Array,
+    request: PublicKeySource & { readonly ttlSeconds?: number | undefined },
+    ttl: { entryTtl: number | undefined; defaultTtl: number },
+    now: Date,
+  ): Promise<SignedX509Svid> {
+    const active = this.#o.authorities.activeX509();
+    const ttlSeconds = svidTtlSeconds({ requested: request.ttlSeconds, ...ttl, authorityNotAfter: active.authority.notAfter, now });
+    const params = { id: subject.id, publicKey, dnsNames: subject.dnsNames, ttlSeconds, now };
+    let minted: MintedX509Svid;
+    try {
+      // Alone, sign on this thread (no thread-pool round trip); with other calls in progress,
+      // on the libuv pool, so concurrent requests use every core.
+      minted = this.#inProgress > 1 ? await active.minter.mintAsync(params) : active.minter.mint(params);
+    } catch (err) {
+      if (err instanceof KeyInvalidError || err instanceof UnsupportedError) {
+        throw ApiError.invalid(request.publicKey !== undefined && request.publicKey.length > 0 ? 'public_key' : 'csr', err.message, err);
+      }
+      if (err instanceof X509SvidInvalidError && subject.dnsNames.length > 0) throw ApiError.invalid('dns_names', err.message, err);
+      throw err;
+    }
+    this.#record(subject, minted.serialNumber, 'x509', active.authority.id, now, minted.notAfter);
+    return {
+      spiffeId: subject.id.toString(),
+      certChain: [minted.certificate, ...active.chain],
+      serialNumber: minted.serialNumber,
+      expiresAt: minted.notAfter,
+      authorityId: active.authority.id,
+      entryId: subject.entry?.id,
+    };
+  }
+
+  #record(subject: SvidSubject, serial: string, kind: 'x509' | 'jwt', authorityId: string, issuedAt: Date, expiresAt: Date): void {
+    this.#o.ledger.record({
+      serial,
+      kind,
+      spiffeId: subject.id.toString(),
+      entryId: subject.entry?.id ?? null,
+      nodeId: subject.nodeId,
+      authorityId,
+      issuedAt,
+      expiresAt,
+    });
+  }
+
+  /** Runs one signing call in a span (not made active: nothing below starts spans), counting its outcome and timing it. */
+  async #observe<T>(kind: IssuanceKind, caller: Caller, fn: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const metrics = this.#o.metrics;
+    const span = this.#o.tracer.startSpan(SPAN_NAMES[kind], { attributes: { 'signet.caller.kind': caller.kind } });
+    this.#inProgress++;
+    try {
+      const result = await fn();
+      metrics?.issued(kind, 'ok');
+      metrics?.signingDuration(kind, (performance.now() - started) / 1000);
+      return result;
+    } catch (err) {
+      const { apiCode, internal } = publicError(err);
+      metrics?.issued(kind, apiCode);
+      span.setAttribute('signet.error.code', apiCode);
+      if (internal) span.recordException(err instanceof Error ? err : String(err));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: apiCode });
+      throw err;
+    } finally {
+      this.#inProgress--;
+      span.end();
+    }
+  }
+}
+
+const SPAN_NAMES: Readonly<Record<IssuanceKind, string>> = { x509: 'ca.sign.x509', x509_agent: 'ca.sign.x509_agent', jwt: 'ca.sign.jwt' };
