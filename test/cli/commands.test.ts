@@ -73,3 +73,10 @@ describe('signet CLI', () => {
     assert.match(r.stderr, /unknown command "frobnicate"/);
   });
 });
+
+describe('shipped configuration', () => {
+  it('accepts the example production config in deploy/config', async () => {
+    const r = await runSignet(['config', 'check', 'deploy/config/signet.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+  });
+});

@@ -3,7 +3,8 @@
  * service wired to each other through the same interfaces they use across processes, behind:
  * - the admin Unix socket (`<data dir>/admin.sock`, 0600): gRPC Registrar, CA and Attestation for admins;
  * - the admin REST socket (`<data dir>/admin-http.sock`, 0600): the registrar's REST API and its OpenAPI document;
- * - the agent endpoint (TCP, TLS with the server's SVID, client SVIDs optional): Attestation and CA for agents.
+ * - the agent endpoint (TCP, TLS with the server's SVID, client SVIDs optional): Attestation and CA for agents,
+ *   and the Registrar for admins presenting an admin X.509-SVID.
  */
 import { join } from 'node:path';
 import { SpiffeBundle, SpiffeId, TrustDomain } from '@signet/spiffe';
@@ -155,6 +156,8 @@ export async function startControlPlane(rt: Runtime): Promise<ControlPlane> {
     const agentGrpc = createGrpcServer({ logger, telemetry: grpcTelemetry, classifyPeer, clock });
     agentGrpc.addService(protos.attestation, attestation.service);
     agentGrpc.addService(protos.ca, ca.service);
+    // Admins may also call the registrar over mTLS with an admin X.509-SVID; its methods allow admins only.
+    agentGrpc.addService(protos.registrar, registrar.service);
     const agentAddr = await agentGrpc.listenTcp(config.server.host, config.server.port, {
       tls: { svidSource: serverSvid.holder, bundleSource: bundles, clientCertificates: 'optional' },
     });
