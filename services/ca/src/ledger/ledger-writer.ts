@@ -162,25 +162,25 @@ export class LedgerWriter {
    * written with the reference cleared.
    */
   async #write(batch: IssuanceRecord[]): Promise<void> {
-    const todo: IssuanceRecord[][] = [batch];
-    while (todo.length > 0) {
-      const rows = todo.pop() as IssuanceRecord[];
+    const pending: IssuanceRecord[][] = [batch];
+    while (pending.length > 0) {
+      const rows = pending.pop() as IssuanceRecord[];
       try {
         await recordIssuances(this.#o.db, rows);
       } catch (err) {
         if (!isDanglingReference(err)) {
-          const unwritten = [rows, ...todo.reverse()].flat();
+          const unwritten = [rows, ...pending.reverse()].flat();
           this.#chunks.unshift(unwritten);
           this.#pending += unwritten.length;
           throw err;
         }
         if (rows.length > 1) {
           const middle = rows.length >> 1;
-          todo.push(rows.slice(middle), rows.slice(0, middle));
+          pending.push(rows.slice(middle), rows.slice(0, middle));
           continue;
         }
         const cleared = withoutDanglingReference(rows[0] as IssuanceRecord, err as DatastoreError);
-        if (cleared !== undefined) todo.push([cleared]);
+        if (cleared !== undefined) pending.push([cleared]);
         else {
           this.#o.logger.error({ err, serial: rows[0]?.serial }, 'ca: issuance ledger row refers to an unknown authority; dropped');
           this.#o.onDropped?.(1);
