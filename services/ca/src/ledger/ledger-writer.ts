@@ -11,8 +11,8 @@
  * waits for, or fails because of, the ledger.
  *
  * A batch that fails on a dangling reference (an entry deleted meanwhile, an agent not yet or no
- * longer in `attested_nodes`) is split in halves until the offending rows are found, and those
- * are written with only the dangling reference cleared. Other failures are
+ * longer in `attested_nodes`) is repaired: the references it holds are looked up in a few
+ * queries, and only the dangling ones are cleared before writing it again. Other failures are
  * retried after `retryDelayMs`; beyond `maxBuffered` waiting rows the oldest chunks are dropped
  * (counted, and logged at most every 10 s), so an unreachable or overloaded database cannot
  * exhaust memory or slow signing down.
@@ -20,6 +20,7 @@
  */
 import { DatastoreError, recordIssuances, type Db, type IssuanceRecord } from '@signet/datastore';
 import type { Cancel, Clock, Logger } from '@signet/platform';
+import { repairReferences } from './reference-repair.js';
 
 /** Options of {@link LedgerWriter}. */
 export interface LedgerWriterOptions {
@@ -41,6 +42,9 @@ export interface LedgerWriterOptions {
 }
 
 const DROP_LOG_INTERVAL_MS = 10_000;
+
+/** Writes of one batch refused for dangling references before every reference is cleared. */
+const REPAIR_ATTEMPTS = 3;
 
 /**
  * Buffers ledger rows and writes them in batches.
@@ -157,35 +161,36 @@ export class LedgerWriter {
   }
 
   /**
-   * Writes `batch`; on failure puts the unwritten rows back in front and rethrows. A slice
-   * failing on a dangling reference is halved until the offending rows are alone, and those are
-   * written with the reference cleared.
+   * Writes `batch`; on failure puts the rows back in front and rethrows. A batch refused for a
+   * dangling reference is repaired (`repairReferences`) and written again; if references keep
+   * dangling (entries deleted meanwhile), the last attempt clears them all.
    */
   async #write(batch: IssuanceRecord[]): Promise<void> {
-    const pending: IssuanceRecord[][] = [batch];
-    while (pending.length > 0) {
-      const rows = pending.pop() as IssuanceRecord[];
-      try {
-        await recordIssuances(this.#o.db, rows);
-      } catch (err) {
-        if (!isDanglingReference(err)) {
-          const unwritten = [rows, ...pending.reverse()].flat();
-          this.#chunks.unshift(unwritten);
-          this.#pending += unwritten.length;
-          throw err;
-        }
-        if (rows.length > 1) {
-          const middle = rows.length >> 1;
-          pending.push(rows.slice(middle), rows.slice(0, middle));
-          continue;
-        }
-        const cleared = withoutDanglingReference(rows[0] as IssuanceRecord, err as DatastoreError);
-        if (cleared !== undefined) pending.push([cleared]);
-        else {
-          this.#o.logger.error({ err, serial: rows[0]?.serial }, 'ca: issuance ledger row refers to an unknown authority; dropped');
-          this.#o.onDropped?.(1);
+    let rows = batch;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await recordIssuances(this.#o.db, rows);
+          return;
+        } catch (err) {
+          if (!isDanglingReference(err) || attempt > REPAIR_ATTEMPTS) throw err;
+          if (attempt === REPAIR_ATTEMPTS) {
+            rows = rows.map((r) => ({ ...r, entryId: null, nodeId: null }));
+            continue;
+          }
+          const repaired = await repairReferences(this.#o.db, rows);
+          if (repaired.unwritable.length > 0) {
+            this.#o.logger.error({ rows: repaired.unwritable.length }, 'ca: issuance ledger rows refer to an unknown authority; dropped');
+            this.#o.onDropped?.(repaired.unwritable.length);
+          }
+          rows = repaired.rows;
+          if (rows.length === 0) return;
         }
       }
+    } catch (err) {
+      this.#chunks.unshift(rows);
+      this.#pending += rows.length;
+      throw err;
     }
   }
 
@@ -207,14 +212,6 @@ export class LedgerWriter {
       this.#lastDropLog = now;
     }
   }
-}
-
-/** The row with the reference named by `err`'s constraint cleared; `undefined` when that cannot help. */
-function withoutDanglingReference(row: IssuanceRecord, err: DatastoreError): IssuanceRecord | undefined {
-  if (err.constraint === 'issuance_ledger_entry_id_fkey' && row.entryId !== null) return { ...row, entryId: null };
-  if (err.constraint === 'issuance_ledger_node_id_fkey' && row.nodeId !== null) return { ...row, nodeId: null };
-  if (err.constraint === undefined && (row.entryId !== null || row.nodeId !== null)) return { ...row, entryId: null, nodeId: null };
-  return undefined;
 }
 
 function isDanglingReference(err: unknown): boolean {
