@@ -25,6 +25,7 @@ $(NODE_MODULES_STAMP): $(PACKAGE_MANIFESTS)
 	@touch $@
 
 build: install
+	node scripts/build-native.mjs
 	npx tsc -b
 
 test: build

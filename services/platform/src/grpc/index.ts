@@ -22,7 +22,7 @@ export type { GrpcServer, GrpcServerOptions, TcpListenOptions } from './server.j
 export type { ListenAddress, ServerSurfaceCall } from './listener.js';
 export type { UnixListenOptions } from './unix-listener.js';
 export type { ServerTlsOptions } from './tls-listener.js';
-export { ADMIN_SOCKET_MODE } from './unix-socket.js';
+export { ADMIN_SOCKET_MODE, listenUnixSocket, removeUnixSocket, type UnixSocketFile } from './unix-socket.js';
 export { authorize } from './policy.js';
 export { isAudited, writeAudit } from './audit.js';
 export type { AuditRecord, CallOutcomeCode } from './audit.js';
