@@ -1,5 +1,5 @@
 # Signet: two commands on a fresh machine.
-#   make run    installs what is missing, builds, starts Signet (data in ./.signet)
+#   make run    installs what is missing, builds, starts `signet dev`: control plane + agent (data in ./.signet)
 #   make test   installs what is missing, builds, runs every test
 SHELL := /bin/bash
 NODE_MODULES_STAMP := node_modules/.signet-install-stamp
@@ -32,7 +32,7 @@ test: build
 	node scripts/run-tests.mjs
 
 run: build
-	node services/cli/bin/signet.mjs server --data-dir $(DATA_DIR) $(ARGS)
+	node services/cli/bin/signet.mjs dev --data-dir $(DATA_DIR) $(ARGS)
 
 bench: build
 	node scripts/run-bench.mjs

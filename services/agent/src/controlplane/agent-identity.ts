@@ -128,6 +128,23 @@ export class AgentIdentity {
     await this.attest();
   }
 
+  /**
+   * Reacts to the control plane no longer trusting the agent SVID (its authority was revoked):
+   * attests again when the method allows it; otherwise keeps serving from cache and says what
+   * an administrator must do.
+   */
+  async untrusted(err: ApiError): Promise<void> {
+    if (this.#o.attestor.canReattest) {
+      this.#o.logger.warn({ reason: err.message }, 'agent: the control plane no longer trusts the agent SVID; attesting again');
+      await this.attest();
+      return;
+    }
+    this.#o.logger.error(
+      { reason: err.message },
+      `agent: the control plane no longer trusts the agent SVID and ${this.#o.attestor.type} cannot attest again; serving cached SVIDs until an administrator evicts the agent and restarts it with a new join token`,
+    );
+  }
+
   /** Stops renewing. */
   close(): void {
     this.#stopped = true;

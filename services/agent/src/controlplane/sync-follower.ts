@@ -23,6 +23,8 @@ export interface SyncFollowerOptions {
   readonly logger: Logger;
   /** Called when the control plane refuses the agent (evicted, banned). */
   readonly onRefused: (err: ApiError) => Promise<void>;
+  /** Called when the control plane does not trust the agent SVID any more (authority revoked). */
+  readonly onUntrusted?: (err: ApiError) => Promise<void>;
   /** Called after each applied message. */
   readonly onApplied?: (change: StateChange, revision: number) => void;
   readonly onState?: (state: ConnectionState) => void;
@@ -109,6 +111,9 @@ export class SyncFollower {
         if (err instanceof ApiError && err.apiCode === 'permission_denied') {
           await this.#o.onRefused(err).catch(() => {});
           continue;
+        }
+        if (err instanceof ApiError && err.apiCode === 'unauthenticated' && this.#o.onUntrusted) {
+          await this.#o.onUntrusted(err).catch(() => {});
         }
         const delay = this.#backoff.next();
         this.#o.logger.warn({ err: err instanceof Error ? err.message : String(err), retry_in_ms: delay }, 'agent: push stream from the control plane failed; serving from cache and retrying');

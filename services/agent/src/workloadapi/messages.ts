@@ -73,15 +73,18 @@ export function jwtBundlesResponse(view: WorkloadView): { bundles: Record<string
   return { bundles };
 }
 
-/** A google.protobuf.Value (proto-loader, keepCase) from a JSON value. */
+/**
+ * A google.protobuf.Value from a JSON value. proto-loader takes the well-known types from
+ * protobufjs's bundled descriptors, whose field names are camelCase even with `keepCase`.
+ */
 export function protoValue(v: unknown): Record<string, unknown> {
-  if (v === null || v === undefined) return { null_value: 'NULL_VALUE' };
-  if (typeof v === 'number') return { number_value: v };
-  if (typeof v === 'string') return { string_value: v };
-  if (typeof v === 'boolean') return { bool_value: v };
-  if (Array.isArray(v)) return { list_value: { values: v.map(protoValue) } };
-  if (typeof v === 'object') return { struct_value: protoStruct(v as Record<string, unknown>) };
-  return { string_value: String(v) };
+  if (v === null || v === undefined) return { nullValue: 'NULL_VALUE' };
+  if (typeof v === 'number') return { numberValue: v };
+  if (typeof v === 'string') return { stringValue: v };
+  if (typeof v === 'boolean') return { boolValue: v };
+  if (Array.isArray(v)) return { listValue: { values: v.map(protoValue) } };
+  if (typeof v === 'object') return { structValue: protoStruct(v as Record<string, unknown>) };
+  return { stringValue: String(v) };
 }
 
 /** A google.protobuf.Struct from a JSON object. */

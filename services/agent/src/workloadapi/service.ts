@@ -13,7 +13,7 @@
  */
 import { status as GrpcStatus, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { ApiError, grpcStatusFor, signetProtos, type Clock, type Logger } from '@signet/platform';
-import { JwtBundleSet, parseAndValidateJwtSvid, SpiffeError } from '@signet/spiffe';
+import { JwtBundleSet, parseAndValidateJwtSvid, SpiffeError, SpiffeId } from '@signet/spiffe';
 import type { IdentityCache } from '../cache/identity-cache.js';
 import type { JwtSvidCache } from '../cache/jwt-cache.js';
 import type { CallerAttestation } from '../endpoint/types.js';
@@ -81,6 +81,13 @@ async function fetchJwtSvid(deps: WorkloadApiDeps, call: ServerUnaryCall<{ audie
   requireSecurityHeader(call.metadata);
   const audience = call.request.audience.filter((a) => a !== '');
   if (audience.length === 0) throw ApiError.invalid('audience', 'at least one audience is required');
+  if (call.request.spiffe_id !== '') {
+    try {
+      SpiffeId.parse(call.request.spiffe_id);
+    } catch (err) {
+      throw ApiError.invalid('spiffe_id', err instanceof Error ? err.message : 'not a SPIFFE ID');
+    }
+  }
   const caller = await deps.attestation.attestCaller(call);
   await waitForSync(deps);
   let entries = deps.cache.matchingEntries(caller.selectors);

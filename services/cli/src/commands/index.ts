@@ -3,6 +3,21 @@ import { adminCommands } from './admin/index.js';
 import { configCheckCommand } from './config-check.js';
 import { serverCommand } from './server.js';
 import { versionCommand } from './version.js';
+import { agentCommand } from './agent.js';
+import { devCommand } from './dev.js';
+import { fetchBundlesCommand, fetchJwtCommand, fetchX509Command, validateJwtCommand, watchCommand } from './workload/fetch.js';
 
 /** Every command of the `signet` CLI. */
-export const commands: readonly Command[] = [configCheckCommand, serverCommand, versionCommand, ...adminCommands];
+export const commands: readonly Command[] = [
+  configCheckCommand,
+  serverCommand,
+  agentCommand,
+  devCommand,
+  fetchX509Command,
+  fetchJwtCommand,
+  fetchBundlesCommand,
+  validateJwtCommand,
+  watchCommand,
+  versionCommand,
+  ...adminCommands,
+];

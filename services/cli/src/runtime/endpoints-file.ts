@@ -16,7 +16,7 @@ export interface EndpointsDocument {
   readonly started_at: string;
   readonly health: { readonly live: string; readonly ready: string };
   readonly metrics?: string;
-  readonly database: { readonly engine: string };
+  readonly database?: { readonly engine: string };
   readonly [extra: string]: unknown;
 }
 

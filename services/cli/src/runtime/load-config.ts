@@ -7,6 +7,7 @@ import { configSchema, coreSections, defineSection, loadConfig, s, type ConfigOf
 import { caSection } from '@signet/ca';
 import { registrarSection } from '@signet/registrar';
 import { attestationSection } from '@signet/attestation';
+import { agentSection } from '@signet/agent';
 
 /**
  * The `server` section: where the control plane listens for agents (TLS with the server's SVID).
@@ -32,6 +33,7 @@ export const signetConfigSchema = configSchema(
   caSection,
   registrarSection,
   attestationSection,
+  agentSection,
 );
 
 /** The typed config of this build. */

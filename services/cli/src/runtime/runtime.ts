@@ -20,15 +20,8 @@ import type { LoadedConfig } from '@signet/platform';
 import type { SignetConfig } from './load-config.js';
 
 /** A started runtime. `close()` stops everything in reverse order of start. */
-export interface Runtime {
-  readonly config: SignetConfig;
-  readonly dataDir: string;
-  readonly logger: Logger;
-  readonly telemetry: Telemetry;
+export interface Runtime extends BaseRuntime {
   readonly db: Db;
-  readonly health: HealthServer;
-  readonly healthAddress: BoundAddress;
-  close(): Promise<void>;
 }
 
 /** Options of {@link startRuntime}. */
@@ -50,8 +43,27 @@ function datastoreLogger(log: Logger): DatastoreLogger {
   };
 }
 
-/** Starts the shared runtime. On failure, whatever was started is stopped again. */
-export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+/** The part of a runtime every process has: logger, telemetry and health server, without a datastore. */
+export interface BaseRuntime {
+  readonly config: SignetConfig;
+  readonly dataDir: string;
+  readonly logger: Logger;
+  readonly telemetry: Telemetry;
+  readonly health: HealthServer;
+  readonly healthAddress: BoundAddress;
+  /** Runs `fn` at `close()`, before what was started earlier. */
+  onClose(name: string, fn: () => Promise<unknown>): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts logger, telemetry and (after `beforeHealth`) the health server. `beforeHealth` may open
+ * what the readiness checks need. On failure, whatever was started is stopped again.
+ */
+export async function startBaseRuntime(
+  options: RuntimeOptions,
+  beforeHealth?: (base: { dataDir: string; logger: Logger; onClose: BaseRuntime['onClose'] }) => Promise<Record<string, () => Promise<void>>>,
+): Promise<BaseRuntime> {
   const { config, secrets } = options.loaded;
   for (const s of secrets) registerSecret(s);
   const service = options.service ?? 'server';
@@ -62,6 +74,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
   const closers: Array<[string, () => Promise<unknown>]> = [];
+  const onClose = (name: string, fn: () => Promise<unknown>): void => {
+    closers.push([name, fn]);
+  };
   const close = async () => {
     for (const [name, fn] of closers.reverse()) {
       try {
@@ -78,28 +93,40 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const telemetry = await startTelemetry(
       telemetryOptionsFromConfig(config, { ...(options.service ? { service: options.service } : {}), version: options.version, logger }),
     );
-    closers.push(['telemetry', () => telemetry.shutdown()]);
-    const db = await openDatastore({
+    onClose('telemetry', () => telemetry.shutdown());
+    const checks = (await beforeHealth?.({ dataDir, logger, onClose })) ?? {};
+    const health = createHealthServer({
+      host: config.health.host,
+      port: config.health.port,
+      logger,
+      ...(telemetry.metricsHandler ? { metricsHandler: telemetry.metricsHandler } : {}),
+      checks,
+    });
+    const healthAddress = await health.listen();
+    onClose('health', () => health.close());
+    return { config, dataDir, logger, telemetry, health, healthAddress, onClose, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Starts the shared runtime with the datastore (migrated). On failure, whatever was started is stopped again. */
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  let db: Db | undefined;
+  const base = await startBaseRuntime(options, async ({ dataDir, logger, onClose }) => {
+    const { config } = options.loaded;
+    const opened = await openDatastore({
       url: config.database.url,
       dataDir,
       poolSize: config.database.pool_size,
       statementTimeoutMs: config.database.statement_timeout,
       logger: datastoreLogger(logger.child({ component: 'datastore' })),
     });
-    closers.push(['datastore', () => db.close()]);
-    const health = createHealthServer({
-      host: config.health.host,
-      port: config.health.port,
-      logger,
-      ...(telemetry.metricsHandler ? { metricsHandler: telemetry.metricsHandler } : {}),
-      checks: { database: async () => void (await db.query('select 1')) },
-    });
-    const healthAddress = await health.listen();
-    closers.push(['health', () => health.close()]);
-    logger.info({ data_dir: dataDir, engine: db.engine, health: healthAddress.url, trust_domain: config.trust_domain }, 'runtime started');
-    return { config, dataDir, logger, telemetry, db, health, healthAddress, close };
-  } catch (err) {
-    await close();
-    throw err;
-  }
+    db = opened;
+    onClose('datastore', () => opened.close());
+    return { database: async () => void (await opened.query('select 1')) };
+  });
+  base.logger.info({ data_dir: base.dataDir, engine: db!.engine, health: base.healthAddress.url, trust_domain: base.config.trust_domain }, 'runtime started');
+  return { ...base, db: db! };
 }

@@ -69,6 +69,8 @@ export function registerRoute(app: FastifyInstance, route: RestRoute, shared: Ro
             span.setAttribute('http.response.status_code', result.ok ? route.successStatus : toHttpStatus(result.error).status);
           },
         );
+        // Admin answers (join tokens among them) are never to be stored by a cache or proxy.
+        reply.header('cache-control', 'no-store');
         if (outcome.ok) return reply.code(route.successStatus).send(body);
         const failure = toHttpStatus(outcome.error);
         if (failure.error.retryAfterMs !== undefined) {

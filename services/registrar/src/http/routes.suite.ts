@@ -103,6 +103,7 @@ export function restSuite(name: string, open: () => Promise<TestDatabase>): void
       const res = await send({ method: 'POST', url: '/v1/join-tokens', payload: { ttl: 60 } });
       assert.equal(res.status, 201);
       assert.match(res.body.value, /^[A-Za-z0-9_-]{43}$/);
+      assert.equal(res.headers['cache-control'], 'no-store', 'the token is never cached on the way');
       const audit = logs.records().find((r) => r['audit'] === true && r['method'] === 'signet.registrar.v1.Registrar/CreateJoinToken');
       assert.equal((audit?.['fields'] as Record<string, unknown> | undefined)?.['token_hash_prefix'], hashJoinToken(res.body.value).slice(0, 12));
       assert.equal(audit?.['caller_kind'], 'admin');

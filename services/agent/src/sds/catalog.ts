@@ -1,0 +1,130 @@
+/**
+ * The secrets of one workload view, by the names Envoy asks for:
+ * - a SPIFFE ID of one of the workload's SVIDs → that SVID (`tls_certificate`);
+ * - the default SVID name (`default`) → the workload's first SVID;
+ * - the default bundle name (`ROOTCA`) and the own trust domain's ID → the own bundle;
+ * - a federated trust domain's ID → that bundle, if the workload's entries federate with it;
+ * - the all-bundles name (`ALL`) → the own bundle plus every federated one.
+ *
+ * Anything else (including a SPIFFE ID the workload is not entitled to) does not exist for this
+ * workload. Each secret is encoded at most once per catalog and form, whatever the number of
+ * streams asking for it.
+ * @module
+ */
+import type { TrustBundle, WorkloadView } from '../domain/view.js';
+import type { BundleSecretCache } from './bundle-cache.js';
+import type { ResolvedSdsConfig } from './config.js';
+import { encodeTlsCertificate, encodeValidationContext } from './secret-encoder.js';
+import type { SdsResource, SecretLookup, ValidatorForm } from './resource.js';
+
+/** The configured aliases. */
+export type SecretNames = Pick<ResolvedSdsConfig, 'defaultSvidName' | 'defaultBundleName' | 'allBundlesName'>;
+
+/** What a name designates in a view. */
+type Target = { readonly kind: 'svid'; readonly index: number } | { readonly kind: 'bundles'; readonly bundles: readonly TrustBundle[] };
+
+/** Options of a {@link SecretCatalog}. */
+export interface SecretCatalogOptions {
+  /** The agent's own trust domain name (without scheme). */
+  readonly trustDomain: string;
+  readonly names: SecretNames;
+  /** Shares encoded validation contexts across catalogs. */
+  readonly bundleCache?: BundleSecretCache;
+  /** Called when a secret cannot be encoded (it is then treated as absent). Must not log key material. */
+  readonly onEncodeError?: (name: string, err: unknown) => void;
+}
+
+const SPIFFE_SCHEME = 'spiffe://';
+
+/** The secrets of one immutable {@link WorkloadView}. */
+export class SecretCatalog {
+  readonly view: WorkloadView;
+  readonly #opts: SecretCatalogOptions;
+  readonly #targets = new Map<string, Target | null>();
+  readonly #encoded = new Map<string, SdsResource | null>();
+  readonly #lookups = new Map<ValidatorForm, SecretLookup>();
+
+  constructor(view: WorkloadView, options: SecretCatalogOptions) {
+    this.view = view;
+    this.#opts = options;
+  }
+
+  /** The secret `name` in `form`, or `undefined` if the workload has none by that name. */
+  resolve(name: string, form: ValidatorForm): SdsResource | undefined {
+    const target = this.#target(name);
+    if (target === null) return undefined;
+    const key = target.kind === 'svid' ? `\n${name}` : `${form}\n${name}`;
+    let made = this.#encoded.get(key);
+    if (made === undefined) {
+      made = this.#encode(name, target, form);
+      this.#encoded.set(key, made);
+    }
+    return made ?? undefined;
+  }
+
+  /** {@link resolve} bound to `form` (the same function for every call with the same form). */
+  lookup(form: ValidatorForm): SecretLookup {
+    let fn = this.#lookups.get(form);
+    if (fn === undefined) {
+      fn = (name) => this.resolve(name, form);
+      this.#lookups.set(form, fn);
+    }
+    return fn;
+  }
+
+  #encode(name: string, target: Target, form: ValidatorForm): SdsResource | null {
+    try {
+      if (target.kind === 'svid') {
+        const svid = this.view.svids[target.index];
+        return svid === undefined ? null : encodeTlsCertificate(name, svid);
+      }
+      const cache = this.#opts.bundleCache;
+      return cache === undefined ? encodeValidationContext(name, target.bundles, form) : cache.validationContext(name, target.bundles, form);
+    } catch (err) {
+      this.#opts.onEncodeError?.(name, err);
+      return null;
+    }
+  }
+
+  #target(name: string): Target | null {
+    let target = this.#targets.get(name);
+    if (target === undefined) {
+      target = this.#classify(name);
+      this.#targets.set(name, target);
+    }
+    return target;
+  }
+
+  #classify(name: string): Target | null {
+    const { names, trustDomain } = this.#opts;
+    const view = this.view;
+    if (name === names.defaultSvidName) return view.svids.length > 0 ? { kind: 'svid', index: 0 } : null;
+    if (name === names.defaultBundleName) return bundles([view.bundle]);
+    if (name === names.allBundlesName) {
+      const own = usable(view.bundle);
+      if (own === undefined) return null;
+      const all = [own];
+      for (const [td, bundle] of view.federatedBundles) {
+        if (td !== own.trustDomain && usable(bundle) !== undefined) all.push(bundle);
+      }
+      return { kind: 'bundles', bundles: all };
+    }
+    if (!name.startsWith(SPIFFE_SCHEME)) return null;
+    const index = view.svids.findIndex((svid) => svid.spiffeId === name);
+    if (index >= 0) return { kind: 'svid', index };
+    const td = name.slice(SPIFFE_SCHEME.length);
+    if (td === trustDomain) return bundles([view.bundle]);
+    return bundles([view.federatedBundles.get(td)]);
+  }
+}
+
+/** A bundle that can make a validation context (it has X.509 roots). */
+function usable(bundle: TrustBundle | undefined): TrustBundle | undefined {
+  return bundle !== undefined && bundle.x509Authorities.length > 0 ? bundle : undefined;
+}
+
+function bundles(list: readonly (TrustBundle | undefined)[]): Target | null {
+  const ok = list.map(usable);
+  if (ok.some((b) => b === undefined)) return null;
+  return { kind: 'bundles', bundles: ok as TrustBundle[] };
+}

@@ -1,0 +1,29 @@
+/**
+ * Short content hashes (resource and stream versions) and nonces.
+ * @module
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Hex characters kept of a SHA-256 digest for versions (64 bits). */
+const VERSION_HEX_CHARS = 16;
+
+/** A short hex SHA-256 of `bytes`: the per-resource version of an encoded secret. */
+export function contentVersion(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, VERSION_HEX_CHARS);
+}
+
+/**
+ * A short hex SHA-256 over `name → version` pairs, order-independent (pairs are sorted by name):
+ * a version for a set of resources.
+ */
+export function setVersion(entries: Iterable<readonly [string, string]>): string {
+  const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const hash = createHash('sha256');
+  for (const [name, version] of sorted) hash.update(name).update('\0').update(version).update('\n');
+  return hash.digest('hex').slice(0, VERSION_HEX_CHARS);
+}
+
+/** A random nonce: 16 hex characters (64 random bits). */
+export function randomNonce(): string {
+  return randomBytes(8).toString('hex');
+}

@@ -1,0 +1,104 @@
+/**
+ * The registry of view groups: streams of the same workload (same selector set) join one
+ * {@link ViewGroup}, so one view watch and one encoding of each secret serve all of them.
+ * @module
+ */
+import type { Tracer } from '@opentelemetry/api';
+import type { Clock, Logger } from '@signet/platform';
+import { selectorSetKey, type Selector } from '../domain/selectors.js';
+import type { WorkloadView, WorkloadViews } from '../domain/view.js';
+import { BundleSecretCache } from './bundle-cache.js';
+import { SecretCatalog } from './catalog.js';
+import type { ResolvedSdsConfig } from './config.js';
+import type { RotationGate } from './rotation-gate.js';
+import { ViewGroup, type GroupMember } from './view-group.js';
+
+/** Dependencies of an {@link SdsHub}. */
+export interface SdsHubDeps {
+  readonly views: WorkloadViews;
+  readonly config: ResolvedSdsConfig;
+  readonly gate: RotationGate;
+  readonly clock: Clock;
+  readonly tracer: Tracer;
+  readonly logger: Logger;
+}
+
+/** The view groups of an SDS server. */
+export class SdsHub {
+  readonly #deps: SdsHubDeps;
+  readonly #groups = new Map<string, ViewGroup>();
+  readonly #bundleCache = new BundleSecretCache();
+
+  constructor(deps: SdsHubDeps) {
+    this.#deps = deps;
+  }
+
+  /** Adds `member` to the group of `selectors` (opening it, and its watch, if needed). */
+  join(selectors: readonly Selector[], member: GroupMember): ViewGroup {
+    const key = selectorSetKey(selectors);
+    let group = this.#groups.get(key);
+    if (group === undefined || group.closed) {
+      const { gate, clock, tracer, logger } = this.#deps;
+      group = new ViewGroup(
+        key,
+        {
+          gate,
+          clock,
+          tracer,
+          logger,
+          catalogOf: (view) => this.catalogOf(view),
+          onEmpty: (g) => {
+            if (this.#groups.get(g.key) === g) this.#groups.delete(g.key);
+          },
+        },
+        (listener) => this.#deps.views.watch(selectors, listener),
+      );
+      this.#groups.set(key, group);
+    }
+    group.add(member);
+    return group;
+  }
+
+  /**
+   * The catalog of the current view of `selectors`: the open group's if any, else from a watch
+   * opened and closed at once (no state is kept).
+   */
+  currentCatalog(selectors: readonly Selector[]): SecretCatalog {
+    const group = this.#groups.get(selectorSetKey(selectors));
+    if (group !== undefined && !group.closed) return group.latestCatalog;
+    const watch = this.#deps.views.watch(selectors, () => {});
+    try {
+      return this.catalogOf(watch.current());
+    } finally {
+      watch.close();
+    }
+  }
+
+  /** A catalog of `view` with the configured names, sharing encoded bundles. */
+  catalogOf(view: WorkloadView): SecretCatalog {
+    const { config, views, logger } = this.#deps;
+    return new SecretCatalog(view, {
+      trustDomain: views.trustDomain,
+      names: config,
+      bundleCache: this.#bundleCache,
+      onEncodeError: (name, err) =>
+        logger.error({ secrets: [name], err: err instanceof Error ? { type: err.name, message: err.message } : String(err) }, 'SDS secret cannot be encoded; it is held'),
+    });
+  }
+
+  /** How many groups (hence watches) are open. */
+  get groups(): number {
+    return this.#groups.size;
+  }
+
+  /** Bundle-encoding cache statistics. */
+  bundleCacheStats(): { entries: number; hits: number; misses: number } {
+    return this.#bundleCache.stats();
+  }
+
+  /** Closes every group and its watch. */
+  close(): void {
+    for (const group of [...this.#groups.values()]) group.close();
+    this.#groups.clear();
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Translation between xDS messages (as `@grpc/proto-loader` decodes them, with `keepCase` and
+ * `defaults`) and the state machines' requests and responses. Pure.
+ * @module
+ */
+import type { NodeLike } from './node-form.js';
+import { SECRET_TYPE_URL } from './protos.js';
+import type { DeltaRequest, DeltaResponse } from './delta-state.js';
+import type { NackDetail } from './resource.js';
+import type { SotwRequest, SotwResponse } from './sotw-state.js';
+
+/** A decoded `DiscoveryRequest` (only the fields read). */
+export interface DiscoveryRequestMessage {
+  readonly version_info?: string;
+  readonly node?: NodeLike | null;
+  readonly resource_names?: readonly string[] | null;
+  readonly type_url?: string;
+  readonly response_nonce?: string;
+  readonly error_detail?: { readonly code?: number; readonly message?: string } | null;
+}
+
+/** A decoded `DeltaDiscoveryRequest` (only the fields read). */
+export interface DeltaDiscoveryRequestMessage {
+  readonly node?: NodeLike | null;
+  readonly type_url?: string;
+  readonly resource_names_subscribe?: readonly string[] | null;
+  readonly resource_names_unsubscribe?: readonly string[] | null;
+  readonly initial_resource_versions?: Readonly<Record<string, string>> | null;
+  readonly response_nonce?: string;
+  readonly error_detail?: { readonly code?: number; readonly message?: string } | null;
+}
+
+/** A `DiscoveryResponse` as grpc-js serializes it. */
+export interface DiscoveryResponseMessage {
+  readonly version_info: string;
+  readonly resources: readonly { readonly type_url: string; readonly value: Uint8Array }[];
+  readonly type_url: string;
+  readonly nonce: string;
+  readonly canary: boolean;
+}
+
+/** A `DeltaDiscoveryResponse` as grpc-js serializes it. */
+export interface DeltaDiscoveryResponseMessage {
+  readonly system_version_info: string;
+  readonly resources: readonly {
+    readonly name: string;
+    readonly version: string;
+    readonly resource: { readonly type_url: string; readonly value: Uint8Array };
+    readonly aliases: readonly string[];
+  }[];
+  readonly type_url: string;
+  readonly removed_resources: readonly string[];
+  readonly nonce: string;
+}
+
+function nackDetail(detail: { readonly code?: number; readonly message?: string } | null | undefined): NackDetail | undefined {
+  if (detail == null) return undefined;
+  return { code: Number(detail.code ?? 0), message: String(detail.message ?? '') };
+}
+
+function strings(list: readonly string[] | null | undefined): string[] {
+  return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : [];
+}
+
+/** The state machine's view of a `DiscoveryRequest`. */
+export function readSotwRequest(message: DiscoveryRequestMessage): SotwRequest {
+  return {
+    resourceNames: strings(message.resource_names),
+    responseNonce: typeof message.response_nonce === 'string' ? message.response_nonce : '',
+    errorDetail: nackDetail(message.error_detail),
+  };
+}
+
+/** The state machine's view of a `DeltaDiscoveryRequest`. */
+export function readDeltaRequest(message: DeltaDiscoveryRequestMessage): DeltaRequest {
+  const initial = new Map<string, string>();
+  for (const [name, version] of Object.entries(message.initial_resource_versions ?? {})) {
+    if (typeof version === 'string') initial.set(name, version);
+  }
+  return {
+    subscribe: strings(message.resource_names_subscribe),
+    unsubscribe: strings(message.resource_names_unsubscribe),
+    initialVersions: initial,
+    responseNonce: typeof message.response_nonce === 'string' ? message.response_nonce : '',
+    errorDetail: nackDetail(message.error_detail),
+  };
+}
+
+/**
+ * Folds SotW requests received before the stream could be served (while its caller was being
+ * attested) into one: nothing was sent yet, so each superseded the previous one; the latest name
+ * list wins.
+ */
+export function coalesceSotw(requests: readonly SotwRequest[]): SotwRequest | undefined {
+  const last = requests.at(-1);
+  return last === undefined ? undefined : { resourceNames: last.resourceNames, responseNonce: '', errorDetail: undefined };
+}
+
+/**
+ * Folds Delta requests received before the stream could be served into one: subscription
+ * changes applied in order, initial versions from the first request that has them.
+ */
+export function coalesceDelta(requests: readonly DeltaRequest[]): DeltaRequest | undefined {
+  if (requests.length === 0) return undefined;
+  const names = new Set<string>();
+  const initialVersions = new Map<string, string>();
+  for (const request of requests) {
+    for (const name of request.unsubscribe) names.delete(name);
+    for (const name of request.subscribe) names.add(name);
+    for (const [name, version] of request.initialVersions) if (!initialVersions.has(name)) initialVersions.set(name, version);
+  }
+  return { subscribe: [...names], unsubscribe: [], initialVersions, responseNonce: '', errorDetail: undefined };
+}
+
+/** The `DiscoveryResponse` of a SotW response: Secret type URL on the response and every `Any`. */
+export function sotwResponseMessage(response: SotwResponse): DiscoveryResponseMessage {
+  return {
+    version_info: response.versionInfo,
+    resources: response.resources.map((r) => r.any),
+    type_url: SECRET_TYPE_URL,
+    nonce: response.nonce,
+    canary: false,
+  };
+}
+
+/** The `DeltaDiscoveryResponse` of a Delta response; `removed_resources` is always empty. */
+export function deltaResponseMessage(response: DeltaResponse): DeltaDiscoveryResponseMessage {
+  return {
+    system_version_info: response.systemVersionInfo,
+    resources: response.resources.map((r) => ({ name: r.name, version: r.version, resource: r.any, aliases: [] })),
+    type_url: SECRET_TYPE_URL,
+    removed_resources: [],
+    nonce: response.nonce,
+  };
+}
