@@ -311,11 +311,10 @@ describe('interop: Go clients (go-spiffe v2, go-control-plane SDS) against the S
   });
 
   // The documented way to force re-issuance (docs/control-plane.md: "taint the old one (agents
-  // re-issue what it signed)"). Agents do not act on taints yet: the bundle they receive carries no
-  // taint state. Kept as a TODO so it runs and shows when that lands.
+  // re-issue what it signed)"): the bundle agents receive names the tainted authority.
   it(
     'SDS push: tainting the authority that signed the SVID makes the agent re-issue it (one update)',
-    { timeout: 60_000, todo: 'agents do not re-issue SVIDs signed by a tainted authority yet' },
+    { timeout: 60_000 },
     async () => {
       assert.ok(activated, 'needs the previous test');
       const watcher = startWaitRotation('8s');

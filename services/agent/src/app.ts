@@ -10,6 +10,7 @@ import type { Meter, Tracer } from '@opentelemetry/api';
 import { metrics as otelMetrics, trace } from '@opentelemetry/api';
 import { systemClock, type Clock, type Logger } from '@signet/platform';
 import { SpiffeBundle, SpiffeId, TrustDomain } from '@signet/spiffe';
+import { leafSignedByAny } from './cache/chain-root.js';
 import { IdentityCache } from './cache/identity-cache.js';
 import { JwtSvidCache } from './cache/jwt-cache.js';
 import { SvidIssuer } from './cache/svid-issuer.js';
@@ -164,7 +165,16 @@ export async function startAgent(options: AgentOptions): Promise<AgentApp> {
       onUntrusted: (err) => identity.untrusted(err),
       onState: (state) => logger.info({ state }, 'agent: control-plane connection'),
       onApplied: (change) => {
-        if (change.bundles.has(td.name)) void identity.setBundle(cache.bundle(td.name)?.x509Authorities ?? []).catch((err) => logger.warn({ err }, 'agent: could not store the bundle'));
+        const own = change.bundles.has(td.name) ? cache.bundle(td.name) : undefined;
+        if (own !== undefined) {
+          void identity.setBundle(own.x509Authorities).catch((err) => logger.warn({ err }, 'agent: could not store the bundle'));
+          if (leafSignedByAny(identity.svidSource.getX509Svid().certificates, own.taintedX509Authorities ?? [])) {
+            logger.warn('agent: the authority that signed the agent SVID is tainted; renewing it now');
+            identity.renewNow();
+          }
+          // JWT-SVIDs signed by a tainted key are dropped; the next request gets a fresh one.
+          if ((own.taintedJwtKeyIds ?? []).length > 0) jwt.clear();
+        }
         for (const id of change.upserted) jwt.forgetEntry(id);
         for (const id of change.removed) jwt.forgetEntry(id);
       },

@@ -39,3 +39,24 @@ export function chainRootedIn(chain: readonly Uint8Array[], roots: readonly Uint
   }
   return false;
 }
+
+/** Whether the leaf of `chain` was signed by one of `authorities` (CA certificates, DER). */
+export function leafSignedByAny(chain: readonly Uint8Array[], authorities: readonly Uint8Array[]): boolean {
+  const leafDer = chain[0];
+  if (leafDer === undefined || authorities.length === 0) return false;
+  let leaf: X509Certificate;
+  try {
+    leaf = certOf(leafDer);
+  } catch {
+    return false;
+  }
+  for (const der of authorities) {
+    try {
+      const ca = certOf(der);
+      if (leaf.checkIssued(ca) && leaf.verify(ca.publicKey)) return true;
+    } catch {
+      // An unreadable authority signed nothing we hold.
+    }
+  }
+  return false;
+}

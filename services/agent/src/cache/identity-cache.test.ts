@@ -180,6 +180,28 @@ describe('identity cache: SVIDs and views', () => {
     await issuer.stop();
   });
 
+  it('re-issues at once every SVID a tainted authority signed, from the active authority', async () => {
+    const { cache, issuer, load, signer, ca, clock } = setup();
+    load([testEntry({ spiffeId: `spiffe://${TD}/web`, x509SvidTtl: 3600 })]);
+    issuer.start();
+    await issuer.idle();
+    const before = cache.viewOf([uid(1000)]).svids[0]!;
+    // A new authority becomes active (already in the bundle); the old one is then tainted.
+    const next = TestCa.create(TD, { now: clock.now() });
+    signer.ca = next;
+    cache.applySync(change(2, { bundles: [testBundle(ca, [next.root.certificate], 2n)] }));
+    await issuer.idle();
+    assert.equal(signer.x509Issued, 1, 'a new authority alone re-issues nothing');
+    cache.applySync(change(3, { bundles: [{ ...testBundle(ca, [next.root.certificate], 3n), taintedX509Authorities: [ca.root.certificate] }] }));
+    await issuer.idle();
+    assert.equal(signer.x509Issued, 2);
+    const after = cache.viewOf([uid(1000)]).svids[0]!;
+    assert.notEqual(after, before);
+    const { X509Certificate } = await import('node:crypto');
+    assert.ok(new X509Certificate(after.certChain[0]!).checkIssued(new X509Certificate(next.root.certificate)), 'signed by the active authority');
+    await issuer.stop();
+  });
+
   it('includes federated bundles only for the trust domains its entries federate with', () => {
     const { cache, ca } = setup();
     const partner = TestCa.create('partner.org');

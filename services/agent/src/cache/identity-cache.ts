@@ -16,7 +16,7 @@ import { compareEntries, sameX509Identity, type AgentEntry } from '../domain/ent
 import { entryMatches, selectorKey, selectorSetKey, type Selector } from '../domain/selectors.js';
 import { AuthorizedState, type StateChange, type SyncUpdate } from '../domain/sync-update.js';
 import type { TrustBundle, ViewWatch, WorkloadSvid, WorkloadView, WorkloadViews } from '../domain/view.js';
-import { chainRootedIn } from './chain-root.js';
+import { chainRootedIn, leafSignedByAny } from './chain-root.js';
 
 /** An X.509-SVID held for an entry. */
 export interface HeldSvid {
@@ -343,10 +343,13 @@ export class IdentityCache implements WorkloadViews {
       this.#awaitingRoot.delete(id);
       this.#svids.set(id, held);
     }
-    // An SVID whose root left the bundle (revoked) is useless: renew it now.
+    // An SVID whose root left the bundle (revoked), or that a tainted authority signed, is
+    // renewed now (the new one comes from the active authority).
+    const tainted = bundle.taintedX509Authorities ?? [];
     let renew = false;
     for (const [id, held] of this.#svids) {
-      if (chainRootedIn(held.svid.certChain, bundle.x509Authorities)) continue;
+      if (held.renewAtMs === 0) continue;
+      if (chainRootedIn(held.svid.certChain, bundle.x509Authorities) && !leafSignedByAny(held.svid.certChain, tainted)) continue;
       this.#svids.set(id, { ...held, renewAtMs: 0 });
       renew = true;
     }

@@ -145,6 +145,13 @@ export class AgentIdentity {
     );
   }
 
+  /** Renews the agent SVID now (its authority was tainted). */
+  renewNow(): void {
+    if (this.#stopped) return;
+    this.#cancelRenewal?.();
+    void this.#renew();
+  }
+
   /** Stops renewing. */
   close(): void {
     this.#stopped = true;

@@ -32,6 +32,8 @@ export interface WireBundle {
   jwt_authorities: Array<{ key_id: string; public_key: Buffer }>;
   sequence_number: string;
   refresh_hint: string;
+  tainted_x509_authorities?: Buffer[];
+  tainted_jwt_key_ids?: string[];
 }
 
 /** signet.attestation.v1.SyncAuthorizedResponse as decoded. */
@@ -78,6 +80,8 @@ export function bundleFromWire(b: WireBundle): TrustBundle {
     jwtAuthorities: b.jwt_authorities.map((k) => ({ keyId: k.key_id, publicKey: new Uint8Array(k.public_key) })),
     sequence: BigInt(b.sequence_number || '0'),
     refreshHint: Number(b.refresh_hint || '0'),
+    taintedX509Authorities: (b.tainted_x509_authorities ?? []).map((d) => new Uint8Array(d)),
+    taintedJwtKeyIds: [...(b.tainted_jwt_key_ids ?? [])],
   };
 }
 

@@ -102,7 +102,7 @@ export function sameEntry(a: AgentEntry | undefined, b: AgentEntry): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Whether two bundles hold the same authorities (sequence and refresh hint aside). */
+/** Whether two bundles hold the same authorities and taints (sequence and refresh hint aside). */
 export function sameBundle(a: TrustBundle | undefined, b: TrustBundle): boolean {
   if (a === undefined) return false;
   if (a.x509Authorities.length !== b.x509Authorities.length || a.jwtAuthorities.length !== b.jwtAuthorities.length) return false;
@@ -112,5 +112,8 @@ export function sameBundle(a: TrustBundle | undefined, b: TrustBundle): boolean 
     const y = b.jwtAuthorities[i]!;
     if (x.keyId !== y.keyId || !Buffer.from(x.publicKey).equals(y.publicKey)) return false;
   }
-  return true;
+  const ta = a.taintedX509Authorities ?? [];
+  const tb = b.taintedX509Authorities ?? [];
+  if (ta.length !== tb.length || ta.some((d, i) => !Buffer.from(d).equals(tb[i]!))) return false;
+  return (a.taintedJwtKeyIds ?? []).join('\n') === (b.taintedJwtKeyIds ?? []).join('\n');
 }

@@ -24,6 +24,10 @@ export interface TrustBundle {
   readonly sequence: bigint;
   /** Seconds; 0 when unset. */
   readonly refreshHint: number;
+  /** Own trust domain: CA certificates (DER) of tainted authorities (what they signed is re-issued). */
+  readonly taintedX509Authorities?: readonly Uint8Array[];
+  /** Own trust domain: key ids of tainted JWT keys. */
+  readonly taintedJwtKeyIds?: readonly string[];
 }
 
 /** One X.509-SVID a workload may have. */

@@ -53,6 +53,8 @@ export function bundleToWire(bundle: BundleSnapshot): WireBundle {
     jwt_authorities: bundle.jwtAuthorities.map((key) => ({ key_id: key.keyId, public_key: toBuffer(key.publicKey), expires_at: 0 })),
     sequence_number: bundle.sequenceNumber.toString(),
     refresh_hint: bundle.refreshHint,
+    tainted_x509_authorities: (bundle.taintedX509Authorities ?? []).map(toBuffer),
+    tainted_jwt_key_ids: [...(bundle.taintedJwtKeyIds ?? [])],
   };
 }
 

@@ -3,7 +3,12 @@
  * bundle events arrive: the local trust domain's, and federated ones.
  * @module
  */
-import { getBundle, listBundles, type Queryable, type StoredBundle } from '@signet/datastore';
+import { getBundle, listAuthorities, listBundles, type Queryable, type StoredBundle } from '@signet/datastore';
+
+interface Tainted {
+  readonly x509: readonly Uint8Array[];
+  readonly jwt: readonly string[];
+}
 import type { Logger } from '@signet/platform';
 import { SpiffeBundle, TrustDomain } from '@signet/spiffe';
 
@@ -17,6 +22,10 @@ export interface BundleSnapshot {
   readonly sequenceNumber: bigint;
   /** Seconds; 0 when unset. */
   readonly refreshHint: number;
+  /** Local trust domain only: CA certificates (DER) of tainted X.509 authorities. */
+  readonly taintedX509Authorities?: readonly Uint8Array[];
+  /** Local trust domain only: key ids of tainted JWT keys. */
+  readonly taintedJwtKeyIds?: readonly string[];
 }
 
 /** Bundles by trust domain. */
@@ -40,23 +49,35 @@ export class BundleStore {
   /** (Re)loads every bundle. */
   async loadAll(): Promise<void> {
     const stored = await listBundles(this.#db);
+    const tainted = await this.#tainted();
     this.#bundles.clear();
-    for (const bundle of stored) this.#put(bundle);
+    for (const bundle of stored) this.#put(bundle, tainted);
   }
 
-  /** Re-reads one trust domain's bundle; tells whether it now exists. */
+  /** Re-reads one trust domain's bundle (and, for the local one, its tainted authorities); tells whether it now exists. */
   async refresh(trustDomain: string): Promise<'updated' | 'removed'> {
     const stored = await getBundle(this.#db, trustDomain);
-    if (stored === undefined || !this.#put(stored)) {
+    const tainted = trustDomain === this.localTrustDomain ? await this.#tainted() : undefined;
+    if (stored === undefined || !this.#put(stored, tainted)) {
       this.#bundles.delete(trustDomain);
       return 'removed';
     }
     return 'updated';
   }
 
-  #put(stored: StoredBundle): boolean {
+  async #tainted(): Promise<Tainted> {
+    const authorities = await listAuthorities(this.#db, { states: ['tainted'] });
+    return {
+      x509: authorities.filter((a) => a.kind === 'x509' && a.certificate !== null).map((a) => a.certificate as Uint8Array),
+      jwt: authorities.filter((a) => a.kind === 'jwt').map((a) => a.keyId),
+    };
+  }
+
+  #put(stored: StoredBundle, tainted: Tainted | undefined): boolean {
     try {
-      this.#bundles.set(stored.trustDomain, snapshotOf(stored));
+      const snapshot = snapshotOf(stored);
+      const local = stored.trustDomain === this.localTrustDomain && tainted !== undefined;
+      this.#bundles.set(stored.trustDomain, local ? { ...snapshot, taintedX509Authorities: tainted.x509, taintedJwtKeyIds: tainted.jwt } : snapshot);
       return true;
     } catch (err) {
       this.#logger.warn({ err, trust_domain: stored.trustDomain }, 'stored bundle cannot be read; not sent to agents');

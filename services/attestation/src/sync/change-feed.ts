@@ -164,6 +164,8 @@ export class ChangeFeed {
       if (event.kind.startsWith('entry.')) entryIds.add(event.subject);
       else if (isNodeEvent(event.kind)) nodeIds.add(event.subject);
       else if (event.kind.startsWith('bundle.')) trustDomains.add(event.subject);
+      // A tainted or revoked authority changes what agents must re-issue: resend the local bundle.
+      else if (event.kind === 'authority.tainted' || event.kind === 'authority.revoked') trustDomains.add(bundles.localTrustDomain);
     }
     let updates: EntryUpdate[];
     if (resync) {

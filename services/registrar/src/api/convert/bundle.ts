@@ -22,6 +22,8 @@ export function bundleDocumentToProto(view: BundleView): BundleDocument__Output 
       })),
       sequence_number: view.sequenceNumber.toString(),
       refresh_hint: int64(bundle.refreshHint ?? 0),
+      tainted_x509_authorities: [],
+      tainted_jwt_key_ids: [],
     },
     spiffe_json: bundle.toJson(),
     x509_pem: bundle.x509Bundle().toPem(),

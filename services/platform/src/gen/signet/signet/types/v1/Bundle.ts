@@ -10,6 +10,8 @@ export interface Bundle {
   'jwt_authorities'?: (_signet_types_v1_JwtKey)[];
   'sequence_number'?: (number | string | Long);
   'refresh_hint'?: (number | string | Long);
+  'tainted_x509_authorities'?: (Buffer | Uint8Array | string)[];
+  'tainted_jwt_key_ids'?: (string)[];
 }
 
 export interface Bundle__Output {
@@ -18,4 +20,6 @@ export interface Bundle__Output {
   'jwt_authorities': (_signet_types_v1_JwtKey__Output)[];
   'sequence_number': (string);
   'refresh_hint': (string);
+  'tainted_x509_authorities': (Buffer)[];
+  'tainted_jwt_key_ids': (string)[];
 }
