@@ -75,8 +75,27 @@ describe('signet CLI', () => {
 });
 
 describe('shipped configuration', () => {
-  it('accepts the example production config in deploy/config', async () => {
-    const r = await runSignet(['config', 'check', 'deploy/config/signet.yaml']);
-    assert.equal(r.code, 0, r.stderr);
+  for (const file of ['deploy/config/signet.yaml', 'deploy/config/agent.yaml']) {
+    it(`accepts the example production config ${file}`, async () => {
+      const r = await runSignet(['config', 'check', file]);
+      assert.equal(r.code, 0, r.stderr);
+    });
+  }
+
+  it('names the key and the rule when the agent section is wrong', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'signet-agent-config-'));
+    try {
+      const file = join(dir, 'agent.yaml');
+      await writeFile(file, 'agent:\n  node_attestor: magic\n  sds:\n    bundle_first_timeout: 5m\n');
+      const r = await runSignet(['config', 'check', file]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /agent\.node_attestor/);
+      assert.match(r.stderr, /agent\.sds\.bundle_first_timeout/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -197,6 +197,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentApp> {
         defaultBundleName: config.sds.default_bundle_name,
         allBundlesName: config.sds.default_all_bundles_name,
         disableSpiffeCertValidation: config.sds.disable_spiffe_cert_validation,
+        bundleFirstTimeoutMs: config.sds.bundle_first_timeout,
+        nackHistory: config.sds.nack_history,
       },
     });
     endpoint.addService(sds.definition, sds.implementation);

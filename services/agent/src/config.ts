@@ -22,6 +22,8 @@
  *     default_bundle_name: ROOTCA
  *     default_all_bundles_name: ALL
  *     disable_spiffe_cert_validation: false
+ *     bundle_first_timeout: 2s
+ *     nack_history: 64
  * ```
  * @module
  */
@@ -69,6 +71,10 @@ export const agentSchema = s.object({
     default_bundle_name: s.string({ minLength: 1 }).default('ROOTCA'),
     default_all_bundles_name: s.string({ minLength: 1 }).default('ALL'),
     disable_spiffe_cert_validation: s.bool().default(false),
+    /** CA rotation order: how long SVID pushes wait for the new bundle's ACKs (0 turns the wait off). */
+    bundle_first_timeout: s.duration({ min: '0s', max: '1m' }).default(2_000),
+    /** How many recent NACKs are kept for diagnosis. */
+    nack_history: s.int({ min: 0, max: 10_000 }).default(64),
   }),
 });
 
