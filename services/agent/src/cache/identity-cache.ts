@@ -11,6 +11,7 @@
  * certificate its peers cannot verify yet (rotation order).
  * @module
  */
+import { context, type Context } from '@opentelemetry/api';
 import type { Clock } from '@signet/platform';
 import { compareEntries, sameX509Identity, type AgentEntry } from '../domain/entry.js';
 import { entryMatches, selectorKey, selectorSetKey, type Selector } from '../domain/selectors.js';
@@ -67,6 +68,9 @@ export class IdentityCache implements WorkloadViews {
   readonly #groups = new Map<string, Group>();
   readonly #needListeners = new Set<() => void>();
   #flushScheduled = false;
+  /** The trace the next flush continues, and those of entries whose SVIDs are being issued. */
+  #flushTrace: Context | undefined;
+  readonly #entryTrace = new Map<string, Context>();
 
   constructor(options: IdentityCacheOptions) {
     this.trustDomain = options.trustDomain;
@@ -116,8 +120,11 @@ export class IdentityCache implements WorkloadViews {
     return this.#svids.get(entryId) ?? this.#awaitingRoot.get(entryId);
   }
 
-  /** Applies one push-stream message. */
-  applySync(update: SyncUpdate): StateChange {
+  /**
+   * Applies one push-stream message. With `traceContext`, the pushes it causes (now, or once the
+   * SVIDs of its entries are issued) run in that context, continuing the change's trace.
+   */
+  applySync(update: SyncUpdate, traceContext?: Context): StateChange {
     const before = new Map<string, AgentEntry>();
     for (const e of update.upserts) {
       const old = this.#state.entries.get(e.id);
@@ -144,6 +151,10 @@ export class IdentityCache implements WorkloadViews {
     }
     if (change.bundles.has(this.trustDomain)) this.#bundleChanged();
     if (change.upserted.size + change.removed.size + change.bundles.size > 0) {
+      if (traceContext !== undefined) {
+        this.#flushTrace = traceContext;
+        for (const id of change.upserted) this.#entryTrace.set(id, traceContext);
+      }
       this.#scheduleFlush();
       if (change.upserted.size > 0) this.#notifyNeed();
     }
@@ -164,6 +175,11 @@ export class IdentityCache implements WorkloadViews {
     }
     this.#awaitingRoot.delete(entryId);
     this.#svids.set(entryId, held);
+    const traced = this.#entryTrace.get(entryId);
+    if (traced !== undefined) {
+      this.#entryTrace.delete(entryId);
+      this.#flushTrace = traced;
+    }
     this.#scheduleFlush();
   }
 
@@ -357,6 +373,7 @@ export class IdentityCache implements WorkloadViews {
   }
 
   #dropSvid(entryId: string): void {
+    this.#entryTrace.delete(entryId);
     this.#svids.delete(entryId);
     this.#awaitingRoot.delete(entryId);
     this.#lastUsed.delete(entryId);
@@ -395,12 +412,18 @@ export class IdentityCache implements WorkloadViews {
   }
 
   #flush(): void {
-    for (const group of this.#groups.values()) {
-      const next = this.#computeView(group.selectors);
-      if (sameView(group.view, next)) continue;
-      group.view = next;
-      for (const listener of [...group.listeners]) listener(next);
-    }
+    const traced = this.#flushTrace;
+    this.#flushTrace = undefined;
+    const run = (): void => {
+      for (const group of this.#groups.values()) {
+        const next = this.#computeView(group.selectors);
+        if (sameView(group.view, next)) continue;
+        group.view = next;
+        for (const listener of [...group.listeners]) listener(next);
+      }
+    };
+    if (traced === undefined) run();
+    else context.with(traced, run);
   }
 }
 

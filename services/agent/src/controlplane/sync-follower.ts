@@ -5,10 +5,11 @@
  * and the cache (so every SVID already issued) keeps being served.
  * @module
  */
+import { propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { ApiError, streamMessages, type Clock, type Logger } from '@signet/platform';
 import { Backoff } from '../cache/backoff.js';
 import type { IdentityCache } from '../cache/identity-cache.js';
-import type { StateChange } from '../domain/sync-update.js';
+import type { StateChange, SyncUpdate } from '../domain/sync-update.js';
 import type { ControlPlaneClients } from './clients.js';
 import { syncUpdateFromWire, type WireSyncResponse } from './wire.js';
 
@@ -98,7 +99,7 @@ export class SyncFollower {
             this.#backoff.reset();
           }
           const update = syncUpdateFromWire(msg);
-          const change = cache.applySync(update);
+          const change = applyTraced(cache, update);
           if (update.snapshotDone) this.#firstSync.resolve();
           this.#o.onApplied?.(change, update.revision);
         }
@@ -123,5 +124,24 @@ export class SyncFollower {
       if (!received && !ac.signal.aborted) await this.#o.clock.sleep(this.#backoff.next()).catch(() => {});
     }
     this.#setState('disconnected');
+  }
+}
+
+/**
+ * Applies a message; a traced one (its `traceparent` names the registrar request that caused it)
+ * is applied in a span of that trace, which the pushes it causes continue.
+ */
+export function applyTraced(cache: IdentityCache, update: SyncUpdate): StateChange {
+  if (update.traceparent === undefined) return cache.applySync(update);
+  const parent = propagation.extract(ROOT_CONTEXT, { traceparent: update.traceparent });
+  const span = trace.getTracer('signet-agent').startSpan(
+    'signet.agent.sync.apply',
+    { kind: SpanKind.CONSUMER, attributes: { 'signet.revision': update.revision, 'signet.upserts': update.upserts.length, 'signet.removals': update.removals.length } },
+    parent,
+  );
+  try {
+    return cache.applySync(update, trace.setSpan(parent, span));
+  } finally {
+    span.end();
   }
 }

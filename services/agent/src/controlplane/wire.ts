@@ -45,6 +45,7 @@ export interface WireSyncResponse {
   removals: Array<{ entry_id: string }>;
   bundles: WireBundle[];
   removed_bundles: string[];
+  traceparent?: string;
 }
 
 /** A trust-domain name from an ID or a name (`spiffe://td` and `td` both give `td`). */
@@ -95,5 +96,6 @@ export function syncUpdateFromWire(m: WireSyncResponse): SyncUpdate {
     removals: m.removals.map((r) => r.entry_id),
     bundles: m.bundles.map(bundleFromWire),
     removedBundles: m.removed_bundles.map(trustDomainName),
+    ...(m.traceparent ? { traceparent: m.traceparent } : {}),
   };
 }

@@ -16,6 +16,8 @@ export interface SyncUpdate {
   readonly removals: readonly string[];
   readonly bundles: readonly TrustBundle[];
   readonly removedBundles: readonly string[];
+  /** W3C traceparent of the change, when the control plane traced it. */
+  readonly traceparent?: string;
 }
 
 /** What applying a message changed. */

@@ -12,6 +12,7 @@
  * @module
  */
 import { status as GrpcStatus, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { trace } from '@opentelemetry/api';
 import { ApiError, grpcStatusFor, signetProtos, type Clock, type Logger } from '@signet/platform';
 import { JwtBundleSet, parseAndValidateJwtSvid, SpiffeError, SpiffeId } from '@signet/spiffe';
 import type { IdentityCache } from '../cache/identity-cache.js';
@@ -200,6 +201,8 @@ async function serveStream(
     // When the client reads slowly, only the latest state waits to be written.
     const write = (message: unknown): void => {
       deps.metrics.response(kind);
+      // A span per push, in the trace of the change that caused it when there is one.
+      trace.getTracer('signet-agent').startSpan(`workload_api.push ${kind}`).end();
       if (call.write(message)) return;
       blocked = true;
       call.once('drain', () => {

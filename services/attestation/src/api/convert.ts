@@ -68,6 +68,7 @@ export function syncMessageToWire(message: SyncMessage): SyncAuthorizedResponse 
     removals: message.removals.map((entry_id) => ({ entry_id })),
     bundles: message.bundles.map(bundleToWire),
     removed_bundles: [...message.removedBundles],
+    traceparent: message.traceparent ?? '',
   };
 }
 

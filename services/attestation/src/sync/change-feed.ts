@@ -27,6 +27,7 @@ import type { AgentRegistry } from '../agents/agent-registry.js';
 import { isNodeEvent } from '../agents/deps.js';
 import { loadNodeRecords, type NodeRecord, nodeStatusOf } from '../agents/node-status.js';
 import type { AuthorizedCache, EntryUpdate, NodeStatus } from '../authorized/authorized-cache.js';
+import { TraceIndex } from './trace-index.js';
 import type { EntryIndex } from '../authorized/entry-index.js';
 import type { SerialExecutor } from '../internal/serial-executor.js';
 import type { BundleStore } from './bundle-store.js';
@@ -56,6 +57,7 @@ const MAX_RETRY_MS = 10_000;
 export class ChangeFeed {
   readonly #o: ChangeFeedOptions;
   readonly #queue: Queued[] = [];
+  readonly #traces = new TraceIndex();
   readonly #waiters: { revision: number; resolve: () => void }[] = [];
   #draining: Promise<void> | undefined;
   #subscription: EventSubscription | undefined;
@@ -85,7 +87,10 @@ export class ChangeFeed {
     });
     this.#subscription = await subscribeEvents(db, {
       fromRevision: cache.revision,
-      onEvent: (event) => this.#enqueue({ event, at: performance.now() }),
+      onEvent: (event) => {
+        this.#traces.record(event.revision, event.payload);
+        return this.#enqueue({ event, at: performance.now() });
+      },
       onError: (err) => {
         if (err instanceof EventsPrunedError) this.#enqueue({ resyncThrough: err.prunedThrough, at: performance.now() });
         else this.#o.logger.warn({ err }, 'change log subscription error');
@@ -110,6 +115,11 @@ export class ChangeFeed {
     const through = this.revision;
     this.#enqueue({ resyncThrough: through, at: performance.now() });
     await this.#draining;
+  }
+
+  /** The trace context of the first traced change in (`after`, `through`], if any is remembered. */
+  traceOf(after: number, through: number): string | undefined {
+    return this.#traces.first(after, through);
   }
 
   /** Resolves once the cache is current with `revision` (or the feed closed). */

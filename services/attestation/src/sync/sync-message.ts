@@ -21,4 +21,6 @@ export interface SyncMessage {
   readonly removals: readonly string[];
   readonly bundles: readonly BundleSnapshot[];
   readonly removedBundles: readonly string[];
+  /** W3C traceparent of the change this message carries, when it was traced. */
+  readonly traceparent?: string;
 }

@@ -15,6 +15,7 @@
  * @module
  */
 import { performance } from 'node:perf_hooks';
+import { propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { ApiError, type Logger } from '@signet/platform';
 import type { AgentView } from '../authorized/agent-view.js';
 import type { AuthorizedCache } from '../authorized/authorized-cache.js';
@@ -27,7 +28,7 @@ import type { SyncMessage } from './sync-message.js';
 /** What a session needs. */
 export interface SyncSessionDeps {
   readonly cache: AuthorizedCache;
-  readonly feed: { readonly revision: number; whenApplied(revision: number): Promise<void> };
+  readonly feed: { readonly revision: number; whenApplied(revision: number): Promise<void>; traceOf?(after: number, through: number): string | undefined };
   readonly bundles: BundleStore;
   readonly limits: ChunkLimits;
   readonly metrics: AttestationMetrics;
@@ -147,8 +148,22 @@ async function sendChange(
   const content = { upserts: change.upserts, removals: change.removals, bundles, removedBundles };
   if (!always && content.upserts.length + content.removals.length + bundles.length + removedBundles.length === 0) return;
   const chunks = chunkContent(content, deps.limits);
-  for (let i = 0; i < chunks.length; i++) {
-    const chunk = chunks[i] as (typeof chunks)[number];
-    await send({ revision: i === chunks.length - 1 ? change.revision : previous, snapshot: false, snapshotDone: false, ...chunk });
+  // The push continues the trace of the change that caused it (the registrar's request).
+  const origin = deps.feed.traceOf?.(previous, change.revision);
+  const parent = origin === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, { traceparent: origin });
+  const span = origin === undefined ? undefined : tracer().startSpan('signet.sync.push', { kind: SpanKind.PRODUCER, attributes: { 'signet.revision': change.revision, 'signet.upserts': content.upserts.length, 'signet.removals': content.removals.length } }, parent);
+  const carrier: Record<string, string> = {};
+  if (span !== undefined) propagation.inject(trace.setSpan(parent, span), carrier);
+  try {
+    for (let i = 0; i < chunks.length; i++) {
+      const chunk = chunks[i] as (typeof chunks)[number];
+      await send({ revision: i === chunks.length - 1 ? change.revision : previous, snapshot: false, snapshotDone: false, ...chunk, ...(carrier.traceparent ? { traceparent: carrier.traceparent } : {}) });
+    }
+  } finally {
+    span?.end();
   }
+}
+
+function tracer() {
+  return trace.getTracer('signet-attestation');
 }

@@ -28,6 +28,7 @@
  * ```
  * @module
  */
+import { context, propagation } from '@opentelemetry/api';
 import { EVENTS_LOCK_SQL } from '../db/advisory-locks.js';
 import { runInTransaction } from '../db/run-in-transaction.js';
 import type { Queryable } from '../db/types.js';
@@ -56,7 +57,7 @@ export async function appendEvents(q: Queryable, events: readonly NewChangeEvent
       [
         events.map((e) => e.kind),
         events.map((e) => e.subject),
-        events.map((e) => JSON.stringify(e.payload ?? {})),
+        events.map((e) => JSON.stringify(withTraceContext(e.payload ?? {}))),
         now,
       ],
     );
@@ -65,4 +66,15 @@ export async function appendEvents(q: Queryable, events: readonly NewChangeEvent
     await tx.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, String(last.revision)]);
     return appended;
   });
+}
+
+/**
+ * The payload with the W3C `traceparent` of the active span added (object payloads only), so a
+ * change can be followed from the request that made it to what its subscribers do with it.
+ */
+function withTraceContext(payload: NonNullable<NewChangeEvent['payload']>): NonNullable<NewChangeEvent['payload']> {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent === undefined ? payload : { ...payload, traceparent: carrier.traceparent };
 }

@@ -14,6 +14,7 @@ export interface SyncAuthorizedResponse {
   'removals'?: (_signet_attestation_v1_EntryRemoval)[];
   'bundles'?: (_signet_types_v1_Bundle)[];
   'removed_bundles'?: (string)[];
+  'traceparent'?: (string);
 }
 
 export interface SyncAuthorizedResponse__Output {
@@ -24,4 +25,5 @@ export interface SyncAuthorizedResponse__Output {
   'removals': (_signet_attestation_v1_EntryRemoval__Output)[];
   'bundles': (_signet_types_v1_Bundle__Output)[];
   'removed_bundles': (string)[];
+  'traceparent': (string);
 }
