@@ -4,7 +4,7 @@
 // serving while the control plane is down and resumes without attesting again when it returns.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -13,11 +13,15 @@ import { join } from 'node:path';
 import { Metadata } from '@grpc/grpc-js';
 import { createGrpcClient, signetProtos, unaryCall, type RegistrarClient } from '@signet/platform';
 import { SpiffeBundle, TrustDomain } from '@signet/spiffe';
-import { runSignet, spawnSignet, waitForEndpoints, type Spawned } from '../support/processes.js';
+import { repoRoot, runSignet, spawnSignet, waitForEndpoints, type Spawned } from '../support/processes.js';
 
 const TD = 'agent.test';
 const AGENT_ID = `spiffe://${TD}/spire/agent/node-a`;
 const UID = process.getuid?.() ?? 0;
+
+interface EntryResults {
+  results: Array<{ status: { code: number; message: string } | null; entry: { id: string } | null }>;
+}
 
 interface X509SvidResponse {
   svids: Array<{ spiffe_id: string; x509_svid: Buffer; x509_svid_key: Buffer; bundle: Buffer; hint: string }>;
@@ -216,6 +220,59 @@ describe('signet agent: a node agent as its own process', () => {
       assert.match(out, /OK/);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lets two processes complete mutual TLS with only SDS-delivered material, and refuses a peer with another identity', async (t) => {
+    if (UID !== 0) {
+      t.skip('needs root to start the peers with their own gids (their identities differ by gid)');
+      return;
+    }
+    const ids = { server: `spiffe://${TD}/mtls/server`, client: `spiffe://${TD}/mtls/client`, intruder: `spiffe://${TD}/mtls/intruder` };
+    const gids = { server: 4101, client: 4102, intruder: 4103 };
+    const registrar = createGrpcClient(signetProtos().registrar, `unix://${adminSocket}`);
+    try {
+      for (const role of ['server', 'client', 'intruder'] as const) {
+        const selectors = [{ type: 'unix', value: `uid:${UID}` }, { type: 'unix', value: `gid:${gids[role]}` }];
+        const created: EntryResults = await unaryCall<EntryResults>((cb) => registrar.CreateEntries({ entries: [{ spiffe_id: ids[role], parent_id: AGENT_ID, selectors }] }, cb));
+        assert.equal(created.results[0]?.status?.code, 0, created.results[0]?.status?.message);
+      }
+    } finally {
+      registrar.close();
+    }
+    const script = join(repoRoot, 'test', 'dist', 'agent', 'sds-peer.js');
+    const run = (role: 'server' | 'client' | 'intruder', expected: string, port?: number) => {
+      const child = spawn(process.execPath, [script, role === 'server' ? 'server' : 'client', agentSocket, ids[role], expected, ...(port ? [String(port)] : [])], { uid: UID, gid: gids[role], cwd: repoRoot });
+      const lines: Array<Record<string, unknown>> = [];
+      let buf = '';
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const first = new Promise<Record<string, unknown>>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          buf += d.toString();
+          for (;;) {
+            const nl = buf.indexOf('\n');
+            if (nl < 0) break;
+            lines.push(JSON.parse(buf.slice(0, nl)) as Record<string, unknown>);
+            buf = buf.slice(nl + 1);
+            resolve(lines[0]!);
+          }
+        });
+        child.once('exit', (code) => (lines.length ? undefined : reject(new Error(`${role} exited ${code}: ${err}`))));
+      });
+      return { child, first };
+    };
+    const server = run('server', ids.client);
+    try {
+      const { listening } = (await server.first) as { listening: number };
+      const client = await run('client', ids.server, listening).first;
+      assert.equal(client.ok, true, JSON.stringify(client));
+      assert.equal(client.reply, `hello ${ids.client}`);
+      const intruder = await run('intruder', ids.server, listening).first;
+      assert.equal(intruder.ok, false, 'the server refuses a peer with another SPIFFE ID');
+      assert.match(String(intruder.error), new RegExp(`refused ${ids.intruder}`));
+    } finally {
+      server.child.kill();
     }
   });
 
