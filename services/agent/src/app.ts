@@ -138,7 +138,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentApp> {
         bootstrapRoots: options.bootstrapRoots ?? (await bootstrapRoots(config.trust_bundle_path, td)),
       },
       (id) => {
-        clients = new ControlPlaneClients({ address: config.server_address, serverId, trustDomain: td, svidSource: id.svidSource, bundleSource: id.bundleSource, clock });
+        clients = new ControlPlaneClients({ address: config.server_address, ...(config.ca_address ? { caAddress: config.ca_address } : {}), serverId, trustDomain: td, svidSource: id.svidSource, bundleSource: id.bundleSource, clock });
         return clients;
       },
     );

@@ -4,6 +4,7 @@
  * ```yaml
  * agent:
  *   server_address: 127.0.0.1:8081          # the control plane's agent endpoint
+ *   ca_address: 127.0.0.1:8082              # only when the CA runs apart (signet ca); default server_address
  *   server_spiffe_id: spiffe://example.org/spire/server   # default: spiffe://<trust domain>/spire/server
  *   trust_bundle_path: /etc/signet/bundle.pem            # the server's roots, for the first start
  *   socket_path: /run/signet/agent.sock     # default: <data dir>/agent.sock
@@ -32,6 +33,8 @@ import { defineSection, s, type Infer } from '@signet/platform';
 /** The schema of the `agent` section. */
 export const agentSchema = s.object({
   server_address: s.string({ minLength: 1 }).default('127.0.0.1:8081'),
+  /** The CA's address when it runs apart from attestation (standalone `signet ca`); default server_address. */
+  ca_address: s.string({ minLength: 1 }).optional(),
   server_spiffe_id: s.string({ minLength: 1 }).optional(),
   trust_bundle_path: s.string({ minLength: 1 }).optional(),
   socket_path: s.string({ minLength: 1 }).optional(),

@@ -86,3 +86,5 @@ export type { IssuanceKind, RotationEvent } from './telemetry/ca-metrics.js';
 // API
 export { caService } from './api/ca/v1/service.js';
 export type { AuthorityAdmin, CaServiceDeps } from './api/ca/v1/service.js';
+export { startServerSvidRequestSigner } from './server-svid/request-signer.js';
+export type { ServerSvidRequestSignerOptions } from './server-svid/request-signer.js';

@@ -132,6 +132,14 @@ export {
   type StoredBundle,
 } from './ca/bundles.js';
 export {
+  claimPendingServerSvidRequests,
+  completeServerSvidRequest,
+  createServerSvidRequest,
+  getServerSvidRequest,
+  pruneServerSvidRequests,
+} from './ca/server-svid-requests.js';
+export type { ServerSvidRequest } from './ca/server-svid-requests.js';
+export {
   type IssuanceRecord,
   listExpiringIssuances,
   listIssuancesByAuthority,

@@ -10,8 +10,10 @@ import { matchId, type SpiffeId, type TrustDomain } from '@signet/spiffe';
 
 /** Options of {@link ControlPlaneClients}. */
 export interface ControlPlaneClientsOptions {
-  /** `host:port` of the server's agent endpoint. */
+  /** `host:port` of the server's agent endpoint (attestation, and the CA unless `caAddress` is set). */
   readonly address: string;
+  /** `host:port` of the CA when it runs apart from attestation (standalone `signet ca`). */
+  readonly caAddress?: string;
   readonly serverId: SpiffeId;
   readonly trustDomain: TrustDomain;
   readonly svidSource: X509SvidSource;
@@ -98,7 +100,7 @@ export class ControlPlaneClients {
         clock: this.#o.clock,
         channelOptions: { 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000, 'grpc.max_receive_message_length': 32 * 1024 * 1024 },
       };
-      this.#current = { attestation: createGrpcClient(protos.attestation, this.#o.address, options), ca: createGrpcClient(protos.ca, this.#o.address, options) };
+      this.#current = { attestation: createGrpcClient(protos.attestation, this.#o.address, options), ca: createGrpcClient(protos.ca, this.#o.caAddress ?? this.#o.address, options) };
     }
     return this.#current;
   }

@@ -18,6 +18,8 @@ export const serverSection = defineSection(
   s.object({
     host: s.string({ minLength: 1 }).default('127.0.0.1'),
     port: s.int({ min: 0, max: 65535 }).default(8081),
+    /** Standalone `signet attestation` only: host:port of a CA process (`signet ca` or `signet server`). */
+    ca_address: s.string({ minLength: 1 }).optional(),
   }),
 );
 
