@@ -11,8 +11,8 @@ describe('SVID lifetime', () => {
     ['nothing asked: the default', { defaultTtl: 3600, authorityNotAfter: inHours(24) }, 3600],
     ['shorter than the default: as asked', { requested: 600, defaultTtl: 3600, authorityNotAfter: inHours(24) }, 600],
     ['longer than the default: the default', { requested: 7200, defaultTtl: 3600, authorityNotAfter: inHours(24) }, 3600],
-    ["the entry's lifetime replaces the default", { entryTtl: 900, defaultTtl: 3600, authorityNotAfter: inHours(24) }, 900],
-    ["an entry's longer lifetime applies too", { entryTtl: 7200, defaultTtl: 3600, authorityNotAfter: inHours(24) }, 7200],
+    ["a shorter entry lifetime shortens the default", { entryTtl: 900, defaultTtl: 3600, authorityNotAfter: inHours(24) }, 900],
+    ["a longer entry lifetime is capped by the default", { entryTtl: 7200, defaultTtl: 3600, authorityNotAfter: inHours(24) }, 3600],
     ["asked beyond the entry's: the entry's", { requested: 1000, entryTtl: 900, defaultTtl: 3600, authorityNotAfter: inHours(24) }, 900],
     ['the authority expires first: its remaining life', { defaultTtl: 3600, authorityNotAfter: new Date(now.getTime() + 1_234_500) }, 1234],
   ];
