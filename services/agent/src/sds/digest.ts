@@ -23,7 +23,16 @@ export function setVersion(entries: Iterable<readonly [string, string]>): string
   return hash.digest('hex').slice(0, VERSION_HEX_CHARS);
 }
 
-/** A random nonce: 16 hex characters (64 random bits). */
+/** 48 random bits per process: nonces of different agent runs never collide. */
+const NONCE_PREFIX = randomBytes(6).toString('hex');
+let nonceCounter = 0;
+
+/**
+ * A nonce, unique across every stream of this process and across restarts: a random per-process
+ * prefix and a counter. (A nonce only correlates ACKs with responses; it needs uniqueness, not
+ * secrecy, and a fresh `randomBytes` per push cost about a fifth of the push time at 10,000 streams.)
+ */
 export function randomNonce(): string {
-  return randomBytes(8).toString('hex');
+  nonceCounter = nonceCounter === Number.MAX_SAFE_INTEGER ? 1 : nonceCounter + 1;
+  return `${NONCE_PREFIX}${nonceCounter.toString(36)}`;
 }
