@@ -69,6 +69,7 @@ export {
 } from './registrar/entries-update.js';
 export {
   countEntries,
+  listExpiredEntryIds,
   type EntryFilter,
   getEntries,
   getEntry,

@@ -17,6 +17,7 @@
  * ```
  * @module
  */
+import { ExpirySweeper, type SweepResult } from './entries/expiry-sweeper.js';
 import { metrics, type Meter, type Tracer } from '@opentelemetry/api';
 import { countEntries, type Db } from '@signet/datastore';
 import { systemClock, type Clock, type Logger, type RestRoute } from '@signet/platform';
@@ -67,7 +68,9 @@ export interface RegistrarApp {
   readonly tokens: JoinTokenService;
   readonly agents: AgentService;
   readonly bundles: BundleService;
-  /** Stops the gauges' timer. The datastore is the caller's to close. */
+  /** Deletes expired entries (with their change events) and join tokens now; the same runs every `sweep_interval`. */
+  sweepExpired(): Promise<SweepResult>;
+  /** Stops the gauges' timer and the expiry sweep. The datastore is the caller's to close. */
   close(): Promise<void>;
 }
 
@@ -93,6 +96,8 @@ export function createRegistrarService(options: RegistrarServiceOptions): Regist
     intervalMs: config.metrics_interval,
     logger,
   });
+  const sweeper = new ExpirySweeper({ db, entries, clock, logger });
+  sweeper.start(config.sweep_interval ?? 60_000);
   const service = registrarService({ entries, tokens, agents, bundles });
   return {
     service,
@@ -101,6 +106,10 @@ export function createRegistrarService(options: RegistrarServiceOptions): Regist
     tokens,
     agents,
     bundles,
-    close: () => gauges.close(),
+    sweepExpired: () => sweeper.sweep(),
+    close: async () => {
+      await sweeper.stop();
+      await gauges.close();
+    },
   };
 }

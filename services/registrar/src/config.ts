@@ -12,6 +12,7 @@
  *   max_page_size: 1000         # largest page size accepted (the datastore's limit is 1000)
  *   max_batch_size: 1000        # most items in one batch request
  *   metrics_interval: 30s       # how often the entry and agent gauges are recomputed
+ *   sweep_interval: 1m          # how often expired entries and join tokens are deleted (0: never)
  * ```
  *
  * Durations are produced in milliseconds, like every Signet duration.
@@ -39,6 +40,8 @@ export const registrarConfigSchema = s
     max_page_size: s.int({ min: 1, max: 1000 }).default(1000),
     max_batch_size: s.int({ min: 1, max: 100_000 }).default(1000),
     metrics_interval: s.duration({ min: '1s', max: '1h' }).default(30_000),
+    /** How often expired entries and join tokens are deleted (0 turns the sweep off). */
+    sweep_interval: s.duration({ min: '0s', max: '1d' }).default(60_000),
   })
   .refine((c) => {
     if (c.join_token_ttl > c.max_join_token_ttl) return 'join_token_ttl must not exceed max_join_token_ttl';
@@ -62,6 +65,7 @@ export const DEFAULT_REGISTRAR_CONFIG: RegistrarConfig = Object.freeze({
   max_page_size: 1000,
   max_batch_size: 1000,
   metrics_interval: 30_000,
+  sweep_interval: 60_000,
 });
 
 /** The registrar's limits in the units the API speaks (seconds for TTLs). */

@@ -124,3 +124,12 @@ function entryConditions(params: SqlParams, filter: EntryFilter): string[] {
   }
   return conditions;
 }
+
+/** Ids of entries whose `expires_at` has passed by `now`, oldest expiry first, at most `limit`. */
+export async function listExpiredEntryIds(q: Queryable, now: Date, limit: number): Promise<string[]> {
+  const { rows } = await q.query<{ id: string }>(
+    'SELECT id FROM registration_entries WHERE expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at, id LIMIT $2',
+    [now, limit],
+  );
+  return rows.map((r) => r.id);
+}

@@ -10,6 +10,7 @@ import { useRegistrar } from '../../../testing/harness.js';
 import { bundlesSuite } from './bundles.suite.js';
 import { changeEntriesSuite } from './entries-change.suite.js';
 import { createEntriesSuite } from './entries-create.suite.js';
+import { expirySweepSuite } from './expiry-sweep.suite.js';
 import { readEntriesSuite } from './entries-read.suite.js';
 import { tokensAndAgentsSuite } from './tokens-agents.suite.js';
 
@@ -33,5 +34,6 @@ export function registrarServiceSuite(name: string, open: () => Promise<TestData
     readEntriesSuite(h);
     tokensAndAgentsSuite(h);
     bundlesSuite(h);
+    expirySweepSuite(h);
   });
 }
