@@ -2,7 +2,7 @@ import { registerSecret } from '@signet/platform';
 import type { Command } from '../command.js';
 import { loadSignetConfig, processFlags } from '../runtime/load-config.js';
 import { startBaseRuntime } from '../runtime/runtime.js';
-import { removeEndpointsFile, writeEndpointsFile } from '../runtime/endpoints-file.js';
+import { processEndpoints, removeEndpointsFile, writeEndpointsFile } from '../runtime/endpoints-file.js';
 import { runAgent, serveUntilStopped } from '../runtime/agent-process.js';
 import { signetVersion } from './version.js';
 
@@ -50,11 +50,7 @@ export const agentCommand: Command = {
       await Promise.race([agent.ready(), serveUntilStopped(agent, ctx.signal)]);
       if (!ctx.signal.aborted) {
         await writeEndpointsFile(rt.dataDir, {
-          trust_domain: rt.config.trust_domain,
-          pid: process.pid,
-          started_at: new Date().toISOString(),
-          health: { live: `${rt.healthAddress.url}/healthz/live`, ready: `${rt.healthAddress.url}/healthz/ready` },
-          ...(rt.telemetry.metricsHandler ? { metrics: `${rt.healthAddress.url}/metrics` } : {}),
+          ...processEndpoints(rt),
           agent_socket: agent.socketPath,
           agent_spiffe_id: agent.spiffeId,
         });

@@ -8,7 +8,7 @@ import type { Command } from '../command.js';
 import { loadSignetConfig, processFlags } from '../runtime/load-config.js';
 import { startRuntime } from '../runtime/runtime.js';
 import { startControlPlane } from '../runtime/control-plane.js';
-import { removeEndpointsFile, writeEndpointsFile } from '../runtime/endpoints-file.js';
+import { processEndpoints, removeEndpointsFile, writeEndpointsFile } from '../runtime/endpoints-file.js';
 import { runAgent, serveUntilStopped } from '../runtime/agent-process.js';
 import { signetVersion } from './version.js';
 
@@ -65,11 +65,7 @@ export const devCommand: Command = {
       if (ctx.signal.aborted) return;
       const envoyBootstrap = await writeEnvoyBootstrap(rt.dataDir, agent.socketPath, td.name);
       await writeEndpointsFile(rt.dataDir, {
-        trust_domain: td.name,
-        pid: process.pid,
-        started_at: new Date().toISOString(),
-        health: { live: `${rt.healthAddress.url}/healthz/live`, ready: `${rt.healthAddress.url}/healthz/ready` },
-        ...(rt.telemetry.metricsHandler ? { metrics: `${rt.healthAddress.url}/metrics` } : {}),
+        ...processEndpoints(rt),
         database: { engine: rt.db.engine },
         ...cp.endpoints,
         agent_socket: agent.socketPath,

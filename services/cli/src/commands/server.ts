@@ -2,7 +2,7 @@ import type { Command } from '../command.js';
 import { loadSignetConfig, processFlags } from '../runtime/load-config.js';
 import { startRuntime } from '../runtime/runtime.js';
 import { startControlPlane } from '../runtime/control-plane.js';
-import { removeEndpointsFile, writeEndpointsFile } from '../runtime/endpoints-file.js';
+import { processEndpoints, removeEndpointsFile, writeEndpointsFile } from '../runtime/endpoints-file.js';
 import { signetVersion } from './version.js';
 
 /**
@@ -29,12 +29,7 @@ export const serverCommand: Command = {
       const cp = await startControlPlane(rt);
       stopControlPlane = cp.close;
       const endpointsPath = await writeEndpointsFile(rt.dataDir, {
-        trust_domain: rt.config.trust_domain,
-        pid: process.pid,
-        started_at: new Date().toISOString(),
-        health: { live: `${rt.healthAddress.url}/healthz/live`, ready: `${rt.healthAddress.url}/healthz/ready` },
-        ...(rt.telemetry.metricsHandler ? { metrics: `${rt.healthAddress.url}/metrics` } : {}),
-        ...(rt.telemetry.metricsAddress ? { metrics: `${rt.telemetry.metricsAddress.url}/metrics` } : {}),
+        ...processEndpoints(rt),
         database: { engine: rt.db.engine },
         ...cp.endpoints,
       });

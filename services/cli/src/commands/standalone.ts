@@ -1,7 +1,7 @@
 import type { Command } from '../command.js';
 import { loadSignetConfig, processFlags } from '../runtime/load-config.js';
 import { startRuntime, type Runtime } from '../runtime/runtime.js';
-import { removeEndpointsFile, writeEndpointsFile } from '../runtime/endpoints-file.js';
+import { processEndpoints, removeEndpointsFile, writeEndpointsFile } from '../runtime/endpoints-file.js';
 import { startAttestationProcess, startCaProcess, startRegistrarProcess, type StandaloneService } from '../runtime/standalone.js';
 import { signetVersion } from './version.js';
 
@@ -23,11 +23,7 @@ function standaloneCommand(name: string, summary: string, description: string, s
         const svc = await start(rt);
         rt.onClose(name, () => svc.close());
         await writeEndpointsFile(rt.dataDir, {
-          trust_domain: rt.config.trust_domain,
-          pid: process.pid,
-          started_at: new Date().toISOString(),
-          health: { live: `${rt.healthAddress.url}/healthz/live`, ready: `${rt.healthAddress.url}/healthz/ready` },
-          ...(rt.telemetry.metricsHandler ? { metrics: `${rt.healthAddress.url}/metrics` } : {}),
+          ...processEndpoints(rt),
           database: { engine: rt.db.engine },
           service: name,
           ...svc.endpoints,

@@ -34,3 +34,15 @@ export async function writeEndpointsFile(dataDir: string, doc: EndpointsDocument
 export async function removeEndpointsFile(dataDir: string): Promise<void> {
   await rm(join(dataDir, ENDPOINTS_FILE), { force: true });
 }
+
+/** What every process writes: trust domain, pid, start time, health and metrics URLs. */
+export function processEndpoints(rt: { config: { trust_domain: string }; healthAddress: { url: string }; telemetry: { metricsHandler?: unknown; metricsAddress?: { url: string } | undefined } }): EndpointsDocument {
+  return {
+    trust_domain: rt.config.trust_domain,
+    pid: process.pid,
+    started_at: new Date().toISOString(),
+    health: { live: `${rt.healthAddress.url}/healthz/live`, ready: `${rt.healthAddress.url}/healthz/ready` },
+    ...(rt.telemetry.metricsHandler ? { metrics: `${rt.healthAddress.url}/metrics` } : {}),
+    ...(rt.telemetry.metricsAddress ? { metrics: `${rt.telemetry.metricsAddress.url}/metrics` } : {}),
+  };
+}

@@ -53,23 +53,28 @@ const COLUMNS =
   'serial, kind, spiffe_id, entry_id, node_id, authority_id, issued_at, expires_at, ' +
   "(extract(epoch FROM expires_at) * 1000000)::bigint AS expires_us";
 
-/** Records issued SVIDs (one INSERT for the whole list). */
+/**
+ * Records issued SVIDs (one INSERT for the whole list). The rows travel as one JSON document
+ * (serialized natively) rather than as eight array parameters, whose per-element escaping cost
+ * the CA more CPU per SVID than a quarter of the signature itself.
+ */
 export async function recordIssuances(q: Queryable, records: readonly IssuanceRecord[]): Promise<void> {
   if (records.length === 0) return;
+  const rows = records.map((r) => ({
+    s: r.serial,
+    k: r.kind,
+    i: r.spiffeId,
+    e: r.entryId,
+    n: r.nodeId,
+    a: r.authorityId,
+    t: r.issuedAt.getTime(),
+    x: r.expiresAt.getTime(),
+  }));
   await q.query(
     `INSERT INTO issuance_ledger (serial, kind, spiffe_id, entry_id, node_id, authority_id, issued_at, expires_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                          $7::timestamptz[], $8::timestamptz[])`,
-    [
-      records.map((r) => r.serial),
-      records.map((r) => r.kind),
-      records.map((r) => r.spiffeId),
-      records.map((r) => r.entryId),
-      records.map((r) => r.nodeId),
-      records.map((r) => r.authorityId),
-      records.map((r) => r.issuedAt.toISOString()),
-      records.map((r) => r.expiresAt.toISOString()),
-    ],
+     SELECT r.s, r.k, r.i, r.e, r.n, r.a, to_timestamp(r.t / 1000.0), to_timestamp(r.x / 1000.0)
+       FROM json_to_recordset($1::json) AS r(s text, k text, i text, e text, n text, a text, t bigint, x bigint)`,
+    [JSON.stringify(rows)],
   );
 }
 
