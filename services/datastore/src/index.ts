@@ -98,6 +98,16 @@ export {
   type NewFederationRelationship,
   updateFederationRelationship,
 } from './federation/federation-relationships.js';
+export {
+  claimFederationLease,
+  releaseFederationLease,
+  deleteFederationStatus,
+  getFederationStatus,
+  listFederationStatuses,
+  recordFederationFailure,
+  recordFederationSuccess,
+} from './federation/federation-status.js';
+export type { FederationStatus } from './federation/federation-status.js';
 
 // attestation
 export type { AttestedNode, AttestedNodeChanges, NewAttestedNode } from './attestation/node.js';

@@ -212,6 +212,17 @@ describe('identity cache: SVIDs and views', () => {
     assert.deepEqual([...cache.viewOf([uid(1000)]).federatedBundles.keys()], ['partner.org']);
   });
 
+  it('gives every workload with an identity the bundles trusted by all, without federates_with', () => {
+    const { cache, ca } = setup();
+    const partner = TestCa.create('partner.org');
+    const other = TestCa.create('other.org');
+    cache.applySync(
+      snapshot(1, [testEntry({ spiffeId: `spiffe://${TD}/web` })], [testBundle(ca), { ...testBundle(partner), trustedByAll: true }, testBundle(other)]),
+    );
+    assert.deepEqual([...cache.viewOf([uid(1000)]).federatedBundles.keys()], ['partner.org']);
+    assert.equal(cache.viewOf([uid(4242)]).federatedBundles.size, 0, 'not to a caller without an identity');
+  });
+
   it('keeps hints unique within a view: a repeated hint is cleared on the later SVID', async () => {
     const { cache, issuer, load } = setup();
     load([testEntry({ spiffeId: `spiffe://${TD}/a`, hint: 'internal', createdAt: 1 }), testEntry({ spiffeId: `spiffe://${TD}/b`, hint: 'internal', createdAt: 2 })]);

@@ -339,6 +339,8 @@ export class IdentityCache implements WorkloadViews {
       if (held.svid.hint !== '') hints.add(held.svid.hint);
       svids.push(held.svid);
     }
+    // Trust domains trusted by every workload, whatever the entries say (only for workloads with an identity).
+    if (entries.length > 0) for (const [td, b] of this.#state.bundles) if (b.trustedByAll) federates.add(td);
     let federatedBundles = EMPTY_FEDERATED;
     if (federates.size > 0) {
       const map = new Map<string, TrustBundle>();

@@ -34,6 +34,7 @@ export interface WireBundle {
   refresh_hint: string;
   tainted_x509_authorities?: Buffer[];
   tainted_jwt_key_ids?: string[];
+  trusted_by_all?: boolean;
 }
 
 /** signet.attestation.v1.SyncAuthorizedResponse as decoded. */
@@ -83,6 +84,7 @@ export function bundleFromWire(b: WireBundle): TrustBundle {
     refreshHint: Number(b.refresh_hint || '0'),
     taintedX509Authorities: (b.tainted_x509_authorities ?? []).map((d) => new Uint8Array(d)),
     taintedJwtKeyIds: [...(b.tainted_jwt_key_ids ?? [])],
+    ...(b.trusted_by_all ? { trustedByAll: true } : {}),
   };
 }
 

@@ -117,5 +117,6 @@ export function sameBundle(a: TrustBundle | undefined, b: TrustBundle): boolean 
   const ta = a.taintedX509Authorities ?? [];
   const tb = b.taintedX509Authorities ?? [];
   if (ta.length !== tb.length || ta.some((d, i) => !Buffer.from(d).equals(tb[i]!))) return false;
+  if ((a.trustedByAll ?? false) !== (b.trustedByAll ?? false)) return false;
   return (a.taintedJwtKeyIds ?? []).join('\n') === (b.taintedJwtKeyIds ?? []).join('\n');
 }

@@ -28,6 +28,8 @@ export interface TrustBundle {
   readonly taintedX509Authorities?: readonly Uint8Array[];
   /** Own trust domain: key ids of tainted JWT keys. */
   readonly taintedJwtKeyIds?: readonly string[];
+  /** Federated: every workload trusts this trust domain (its relationship is trusted by all). */
+  readonly trustedByAll?: boolean;
 }
 
 /** One X.509-SVID a workload may have. */

@@ -55,6 +55,7 @@ export function bundleToWire(bundle: BundleSnapshot): WireBundle {
     refresh_hint: bundle.refreshHint,
     tainted_x509_authorities: (bundle.taintedX509Authorities ?? []).map(toBuffer),
     tainted_jwt_key_ids: [...(bundle.taintedJwtKeyIds ?? [])],
+    trusted_by_all: bundle.trustedByAll ?? false,
   };
 }
 

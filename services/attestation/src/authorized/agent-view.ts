@@ -19,6 +19,8 @@ export interface ViewListener {
   onEnd(error: Error): void;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 /** An agent's authorized view. */
 export class AgentView {
   readonly agentId: string;
@@ -52,7 +54,7 @@ export class AgentView {
   get parents(): ReadonlySet<string> {
     return this.#parents;
   }
-  /** Trust domains the served entries federate with. */
+  /** Trust domains the served entries federate with, and those trusted by all workloads. */
   get federatesWith(): ReadonlySet<string> {
     return this.#federatesWith;
   }
@@ -84,7 +86,7 @@ export class AgentView {
    * Installs a freshly computed set; returns (journals and publishes) the change, if any. The
    * first set installed is the view's starting point: it is neither journaled nor published.
    */
-  replace(set: AuthorizedSet, revision: number, receivedAt: number, initial = false): ViewChange | undefined {
+  replace(set: AuthorizedSet, revision: number, receivedAt: number, initial = false, trustedByAll: ReadonlySet<string> = NONE): ViewChange | undefined {
     const next = new Map<string, RegistrationEntry>();
     const upserts: RegistrationEntry[] = [];
     for (const entry of set.entries) {
@@ -94,7 +96,8 @@ export class AgentView {
     }
     const removals: string[] = [];
     for (const id of this.#entries.keys()) if (!next.has(id)) removals.push(id);
-    const federatesWith = new Set<string>();
+    // Trust domains trusted by every workload reach every agent, with or without entries.
+    const federatesWith = new Set<string>(trustedByAll);
     for (const entry of set.entries) for (const td of entry.federatesWith) federatesWith.add(td);
     const bundlesUpdated = [...federatesWith].filter((td) => !this.#federatesWith.has(td));
     const bundlesRemoved = [...this.#federatesWith].filter((td) => !federatesWith.has(td));

@@ -56,6 +56,7 @@ export class AuthorizedCache {
   readonly #index: EntryIndex;
   readonly #options: AuthorizedCacheOptions;
   readonly #views = new Map<string, AgentView>();
+  #trustedByAll: ReadonlySet<string> = new Set();
   readonly #agentsByParent = new Map<string, Set<string>>();
   #revision = 0;
   #ended: Error | undefined;
@@ -189,10 +190,28 @@ export class AuthorizedCache {
     this.#agentsByParent.clear();
   }
 
+  /**
+   * Sets the federated trust domains every workload trusts (relationships marked trusted by
+   * all): every view gains or loses their bundles. Call on the executor.
+   */
+  setTrustedByAll(trustDomains: ReadonlySet<string>, revision: number, receivedAt: number): void {
+    const changed = [...trustDomains, ...this.#trustedByAll].filter((td) => trustDomains.has(td) !== this.#trustedByAll.has(td));
+    this.#trustedByAll = trustDomains;
+    if (changed.length === 0) return;
+    this.setRevision(revision);
+    for (const view of this.#views.values()) {
+      const had = new Set(view.federatesWith);
+      this.#recompute(view, receivedAt);
+      // A bundle the agent keeps (its entries federate with it) but whose flag changed: resend it.
+      const flagOnly = changed.filter((td) => had.has(td) && view.federatesWith.has(td));
+      if (flagOnly.length > 0) view.publish({ revision: this.#revision, upserts: [], removals: [], bundlesUpdated: flagOnly, bundlesRemoved: [], receivedAt });
+    }
+  }
+
   #recompute(view: AgentView, receivedAt: number, initial = false): void {
     const before = view.parents;
     const set = computeAuthorized(view.agentId, view.selectors, this.#index);
-    view.replace(set, this.#revision, receivedAt, initial);
+    view.replace(set, this.#revision, receivedAt, initial, this.#trustedByAll);
     for (const parent of before) if (!set.parents.has(parent)) this.#unlink(parent, view.agentId);
     for (const parent of set.parents) {
       if (before.has(parent)) continue;

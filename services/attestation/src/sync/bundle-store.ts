@@ -3,7 +3,7 @@
  * bundle events arrive: the local trust domain's, and federated ones.
  * @module
  */
-import { getBundle, listAuthorities, listBundles, type Queryable, type StoredBundle } from '@signet/datastore';
+import { getBundle, listAuthorities, listBundles, listFederationRelationships, type Queryable, type StoredBundle } from '@signet/datastore';
 
 interface Tainted {
   readonly x509: readonly Uint8Array[];
@@ -26,6 +26,8 @@ export interface BundleSnapshot {
   readonly taintedX509Authorities?: readonly Uint8Array[];
   /** Local trust domain only: key ids of tainted JWT keys. */
   readonly taintedJwtKeyIds?: readonly string[];
+  /** Federated only: every workload trusts this trust domain. */
+  readonly trustedByAll?: boolean;
 }
 
 /** Bundles by trust domain. */
@@ -41,9 +43,31 @@ export class BundleStore {
     this.#logger = logger;
   }
 
-  /** The bundle of `trustDomain`, if stored (and readable). */
+  #trustedByAll: ReadonlySet<string> = new Set();
+
+  /** The bundle of `trustDomain`, if stored (and readable), marked when every workload trusts it. */
   get(trustDomain: string): BundleSnapshot | undefined {
-    return this.#bundles.get(trustDomain);
+    const bundle = this.#bundles.get(trustDomain);
+    if (bundle === undefined || !this.#trustedByAll.has(trustDomain)) return bundle;
+    return { ...bundle, trustedByAll: true };
+  }
+
+  /** The federated trust domains every workload trusts. */
+  get trustedByAll(): ReadonlySet<string> {
+    return this.#trustedByAll;
+  }
+
+  /** Re-reads which federation relationships are trusted by all workloads; returns the set. */
+  async loadTrustedByAll(): Promise<ReadonlySet<string>> {
+    const trusted = new Set<string>();
+    let pageToken: string | undefined;
+    do {
+      const page = await listFederationRelationships(this.#db, { pageSize: 1000, ...(pageToken ? { pageToken } : {}) });
+      for (const r of page.items) if (r.trustedByAll && r.trustDomain !== this.localTrustDomain) trusted.add(r.trustDomain);
+      pageToken = page.nextPageToken;
+    } while (pageToken !== undefined);
+    this.#trustedByAll = trusted;
+    return trusted;
   }
 
   /** (Re)loads every bundle. */

@@ -80,6 +80,7 @@ export class ChangeFeed {
       const from = await latestRevision(db);
       const entries = await loadAllEntries(db);
       await this.#o.bundles.loadAll();
+      cache.setTrustedByAll(await this.#o.bundles.loadTrustedByAll(), cache.revision, performance.now());
       await this.#o.registry.load(db);
       this.#o.index.clear();
       for (const entry of entries) this.#o.index.upsert(entry);
@@ -163,6 +164,7 @@ export class ChangeFeed {
     const entryIds = new Set<string>();
     const nodeIds = new Set<string>();
     const trustDomains = new Set<string>();
+    let relationships = false;
     for (const item of batch) {
       if ('resyncThrough' in item) {
         resync = true;
@@ -176,6 +178,7 @@ export class ChangeFeed {
       else if (event.kind.startsWith('bundle.')) trustDomains.add(event.subject);
       // A tainted or revoked authority changes what agents must re-issue: resend the local bundle.
       else if (event.kind === 'authority.tainted' || event.kind === 'authority.revoked') trustDomains.add(bundles.localTrustDomain);
+      else if (event.kind.startsWith('federation_relationship.') && event.kind !== 'federation_relationship.refresh_requested') relationships = true;
     }
     let updates: EntryUpdate[];
     if (resync) {
@@ -195,6 +198,10 @@ export class ChangeFeed {
     for (const [id, record] of records) {
       this.#o.registry.update(id, record.node);
       if (cache.peek(id) !== undefined) statuses.set(id, nodeStatusOf(id, record));
+    }
+    if (relationships || resync) {
+      // Bundles trusted by all workloads go to every agent (and leave when the flag is cleared).
+      cache.setTrustedByAll(await bundles.loadTrustedByAll(), revision, receivedAt);
     }
     const updated: string[] = [];
     const removed: string[] = [];

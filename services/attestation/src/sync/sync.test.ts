@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, it } from 'node:test';
-import { appendEvent, EventKinds, type NewRegistrationEntry, setNodeSelectors } from '@signet/datastore';
+import { appendEvent, createFederationRelationship, EventKinds, type NewRegistrationEntry, setNodeSelectors, updateFederationRelationship } from '@signet/datastore';
 import { JwtBundle, SpiffeBundle, TrustDomain, X509Bundle } from '@signet/spiffe';
 import { TestCa } from '@signet/spiffe/testing';
 import { type TestApp, startTestApp } from '../testing/app.js';
@@ -198,6 +198,30 @@ describeEachEngine('SyncAuthorized', (t) => {
     const [, , local] = await stream.received(3);
     assert.equal(local?.bundles?.[0]?.trust_domain, 'example.org');
     assert.equal(local?.bundles?.[0]?.x509_authorities?.length, 2);
+  });
+
+  it('sends a bundle trusted by all workloads to every agent, marked so, and takes it back when the flag is cleared', async () => {
+    const app = await start();
+    const agent = (await app.attestJoinToken()).spiffe_id;
+    const partner = TestCa.create('partner.org', { now: app.clock.now() });
+    await storeBundle(t.db, SpiffeBundle.fromX509AndJwt(partner.x509Bundle(), JwtBundle.empty(TrustDomain.parse('partner.org'))), 'federated', app.clock.now());
+    const stream = sync(app, agent);
+    await stream.received(1);
+    const setTrusted = (trustedByAll: boolean, create: boolean) =>
+      t.db.transaction(async (tx) => {
+        if (create) {
+          await createFederationRelationship(tx, { trustDomain: 'partner.org', bundleEndpointUrl: 'https://partner.org/bundle', bundleEndpointProfile: 'https_web', trustedByAll }, app.clock.now());
+        } else {
+          await updateFederationRelationship(tx, 'partner.org', { trustedByAll }, app.clock.now());
+        }
+        await appendEvent(tx, { kind: create ? EventKinds.federationRelationshipCreated : EventKinds.federationRelationshipUpdated, subject: 'partner.org' }, app.clock.now());
+      });
+    await setTrusted(true, true);
+    const [, added] = await stream.received(2);
+    assert.deepEqual(added?.bundles?.map((b) => [b.trust_domain, b.trusted_by_all]), [['partner.org', true]]);
+    await setTrusted(false, false);
+    const [, , removed] = await stream.received(3);
+    assert.deepEqual(removed?.removed_bundles, ['partner.org'], 'an agent whose entries do not federate with it loses the bundle');
   });
 
   it('rejects a malformed from_revision, naming the field', async () => {

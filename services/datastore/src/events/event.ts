@@ -28,6 +28,7 @@ export const EventKinds = {
   federationRelationshipCreated: 'federation_relationship.created',
   federationRelationshipUpdated: 'federation_relationship.updated',
   federationRelationshipDeleted: 'federation_relationship.deleted',
+  federationRefreshRequested: 'federation_relationship.refresh_requested',
 } as const;
 
 /** One of {@link EventKinds}. */

@@ -4,7 +4,8 @@
  */
 import { migration0001 } from './0001_init.js';
 import { migration0002 } from './0002_server_svid_requests.js';
+import { migration0003 } from './0003_federation_status.js';
 import type { Migration } from './migration.js';
 
 /** The migrations `openDatastore` applies, ordered by version. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([migration0001, migration0002]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([migration0001, migration0002, migration0003]);

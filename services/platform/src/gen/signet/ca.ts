@@ -20,6 +20,9 @@ import type { Authority as _signet_types_v1_Authority, Authority__Output as _sig
 import type { Bundle as _signet_types_v1_Bundle, Bundle__Output as _signet_types_v1_Bundle__Output } from './signet/types/v1/Bundle.js';
 import type { Entry as _signet_types_v1_Entry, Entry__Output as _signet_types_v1_Entry__Output } from './signet/types/v1/Entry.js';
 import type { EntryMask as _signet_types_v1_EntryMask, EntryMask__Output as _signet_types_v1_EntryMask__Output } from './signet/types/v1/EntryMask.js';
+import type { FederationHealth as _signet_types_v1_FederationHealth, FederationHealth__Output as _signet_types_v1_FederationHealth__Output } from './signet/types/v1/FederationHealth.js';
+import type { FederationRelationship as _signet_types_v1_FederationRelationship, FederationRelationship__Output as _signet_types_v1_FederationRelationship__Output } from './signet/types/v1/FederationRelationship.js';
+import type { FederationRelationshipMask as _signet_types_v1_FederationRelationshipMask, FederationRelationshipMask__Output as _signet_types_v1_FederationRelationshipMask__Output } from './signet/types/v1/FederationRelationshipMask.js';
 import type { ItemStatus as _signet_types_v1_ItemStatus, ItemStatus__Output as _signet_types_v1_ItemStatus__Output } from './signet/types/v1/ItemStatus.js';
 import type { JwtKey as _signet_types_v1_JwtKey, JwtKey__Output as _signet_types_v1_JwtKey__Output } from './signet/types/v1/JwtKey.js';
 import type { PageRequest as _signet_types_v1_PageRequest, PageRequest__Output as _signet_types_v1_PageRequest__Output } from './signet/types/v1/PageRequest.js';
@@ -55,6 +58,9 @@ export interface ProtoGrpcType {
         Bundle: MessageTypeDefinition<_signet_types_v1_Bundle, _signet_types_v1_Bundle__Output>
         Entry: MessageTypeDefinition<_signet_types_v1_Entry, _signet_types_v1_Entry__Output>
         EntryMask: MessageTypeDefinition<_signet_types_v1_EntryMask, _signet_types_v1_EntryMask__Output>
+        FederationHealth: MessageTypeDefinition<_signet_types_v1_FederationHealth, _signet_types_v1_FederationHealth__Output>
+        FederationRelationship: MessageTypeDefinition<_signet_types_v1_FederationRelationship, _signet_types_v1_FederationRelationship__Output>
+        FederationRelationshipMask: MessageTypeDefinition<_signet_types_v1_FederationRelationshipMask, _signet_types_v1_FederationRelationshipMask__Output>
         ItemStatus: MessageTypeDefinition<_signet_types_v1_ItemStatus, _signet_types_v1_ItemStatus__Output>
         JwtKey: MessageTypeDefinition<_signet_types_v1_JwtKey, _signet_types_v1_JwtKey__Output>
         PageRequest: MessageTypeDefinition<_signet_types_v1_PageRequest, _signet_types_v1_PageRequest__Output>

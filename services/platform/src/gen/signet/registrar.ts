@@ -6,10 +6,12 @@ import type { AgentRef as _signet_registrar_v1_AgentRef, AgentRef__Output as _si
 import type { BundleDocument as _signet_registrar_v1_BundleDocument, BundleDocument__Output as _signet_registrar_v1_BundleDocument__Output } from './signet/registrar/v1/BundleDocument.js';
 import type { CreateEntriesRequest as _signet_registrar_v1_CreateEntriesRequest, CreateEntriesRequest__Output as _signet_registrar_v1_CreateEntriesRequest__Output } from './signet/registrar/v1/CreateEntriesRequest.js';
 import type { CreateEntriesResponse as _signet_registrar_v1_CreateEntriesResponse, CreateEntriesResponse__Output as _signet_registrar_v1_CreateEntriesResponse__Output } from './signet/registrar/v1/CreateEntriesResponse.js';
+import type { CreateFederationRelationshipRequest as _signet_registrar_v1_CreateFederationRelationshipRequest, CreateFederationRelationshipRequest__Output as _signet_registrar_v1_CreateFederationRelationshipRequest__Output } from './signet/registrar/v1/CreateFederationRelationshipRequest.js';
 import type { CreateJoinTokenRequest as _signet_registrar_v1_CreateJoinTokenRequest, CreateJoinTokenRequest__Output as _signet_registrar_v1_CreateJoinTokenRequest__Output } from './signet/registrar/v1/CreateJoinTokenRequest.js';
 import type { DeleteEntriesRequest as _signet_registrar_v1_DeleteEntriesRequest, DeleteEntriesRequest__Output as _signet_registrar_v1_DeleteEntriesRequest__Output } from './signet/registrar/v1/DeleteEntriesRequest.js';
 import type { DeleteEntriesResponse as _signet_registrar_v1_DeleteEntriesResponse, DeleteEntriesResponse__Output as _signet_registrar_v1_DeleteEntriesResponse__Output } from './signet/registrar/v1/DeleteEntriesResponse.js';
 import type { DeleteFederatedBundleResponse as _signet_registrar_v1_DeleteFederatedBundleResponse, DeleteFederatedBundleResponse__Output as _signet_registrar_v1_DeleteFederatedBundleResponse__Output } from './signet/registrar/v1/DeleteFederatedBundleResponse.js';
+import type { DeleteFederationRelationshipResponse as _signet_registrar_v1_DeleteFederationRelationshipResponse, DeleteFederationRelationshipResponse__Output as _signet_registrar_v1_DeleteFederationRelationshipResponse__Output } from './signet/registrar/v1/DeleteFederationRelationshipResponse.js';
 import type { EntryResult as _signet_registrar_v1_EntryResult, EntryResult__Output as _signet_registrar_v1_EntryResult__Output } from './signet/registrar/v1/EntryResult.js';
 import type { EntryUpdate as _signet_registrar_v1_EntryUpdate, EntryUpdate__Output as _signet_registrar_v1_EntryUpdate__Output } from './signet/registrar/v1/EntryUpdate.js';
 import type { GetAgentRequest as _signet_registrar_v1_GetAgentRequest, GetAgentRequest__Output as _signet_registrar_v1_GetAgentRequest__Output } from './signet/registrar/v1/GetAgentRequest.js';
@@ -22,16 +24,22 @@ import type { ListEntriesRequest as _signet_registrar_v1_ListEntriesRequest, Lis
 import type { ListEntriesResponse as _signet_registrar_v1_ListEntriesResponse, ListEntriesResponse__Output as _signet_registrar_v1_ListEntriesResponse__Output } from './signet/registrar/v1/ListEntriesResponse.js';
 import type { ListFederatedBundlesRequest as _signet_registrar_v1_ListFederatedBundlesRequest, ListFederatedBundlesRequest__Output as _signet_registrar_v1_ListFederatedBundlesRequest__Output } from './signet/registrar/v1/ListFederatedBundlesRequest.js';
 import type { ListFederatedBundlesResponse as _signet_registrar_v1_ListFederatedBundlesResponse, ListFederatedBundlesResponse__Output as _signet_registrar_v1_ListFederatedBundlesResponse__Output } from './signet/registrar/v1/ListFederatedBundlesResponse.js';
+import type { ListFederationRelationshipsRequest as _signet_registrar_v1_ListFederationRelationshipsRequest, ListFederationRelationshipsRequest__Output as _signet_registrar_v1_ListFederationRelationshipsRequest__Output } from './signet/registrar/v1/ListFederationRelationshipsRequest.js';
+import type { ListFederationRelationshipsResponse as _signet_registrar_v1_ListFederationRelationshipsResponse, ListFederationRelationshipsResponse__Output as _signet_registrar_v1_ListFederationRelationshipsResponse__Output } from './signet/registrar/v1/ListFederationRelationshipsResponse.js';
 import type { RegistrarClient as _signet_registrar_v1_RegistrarClient, RegistrarDefinition as _signet_registrar_v1_RegistrarDefinition } from './signet/registrar/v1/Registrar.js';
 import type { SetFederatedBundleRequest as _signet_registrar_v1_SetFederatedBundleRequest, SetFederatedBundleRequest__Output as _signet_registrar_v1_SetFederatedBundleRequest__Output } from './signet/registrar/v1/SetFederatedBundleRequest.js';
 import type { TrustDomainRef as _signet_registrar_v1_TrustDomainRef, TrustDomainRef__Output as _signet_registrar_v1_TrustDomainRef__Output } from './signet/registrar/v1/TrustDomainRef.js';
 import type { UpdateEntriesRequest as _signet_registrar_v1_UpdateEntriesRequest, UpdateEntriesRequest__Output as _signet_registrar_v1_UpdateEntriesRequest__Output } from './signet/registrar/v1/UpdateEntriesRequest.js';
 import type { UpdateEntriesResponse as _signet_registrar_v1_UpdateEntriesResponse, UpdateEntriesResponse__Output as _signet_registrar_v1_UpdateEntriesResponse__Output } from './signet/registrar/v1/UpdateEntriesResponse.js';
+import type { UpdateFederationRelationshipRequest as _signet_registrar_v1_UpdateFederationRelationshipRequest, UpdateFederationRelationshipRequest__Output as _signet_registrar_v1_UpdateFederationRelationshipRequest__Output } from './signet/registrar/v1/UpdateFederationRelationshipRequest.js';
 import type { Agent as _signet_types_v1_Agent, Agent__Output as _signet_types_v1_Agent__Output } from './signet/types/v1/Agent.js';
 import type { Authority as _signet_types_v1_Authority, Authority__Output as _signet_types_v1_Authority__Output } from './signet/types/v1/Authority.js';
 import type { Bundle as _signet_types_v1_Bundle, Bundle__Output as _signet_types_v1_Bundle__Output } from './signet/types/v1/Bundle.js';
 import type { Entry as _signet_types_v1_Entry, Entry__Output as _signet_types_v1_Entry__Output } from './signet/types/v1/Entry.js';
 import type { EntryMask as _signet_types_v1_EntryMask, EntryMask__Output as _signet_types_v1_EntryMask__Output } from './signet/types/v1/EntryMask.js';
+import type { FederationHealth as _signet_types_v1_FederationHealth, FederationHealth__Output as _signet_types_v1_FederationHealth__Output } from './signet/types/v1/FederationHealth.js';
+import type { FederationRelationship as _signet_types_v1_FederationRelationship, FederationRelationship__Output as _signet_types_v1_FederationRelationship__Output } from './signet/types/v1/FederationRelationship.js';
+import type { FederationRelationshipMask as _signet_types_v1_FederationRelationshipMask, FederationRelationshipMask__Output as _signet_types_v1_FederationRelationshipMask__Output } from './signet/types/v1/FederationRelationshipMask.js';
 import type { ItemStatus as _signet_types_v1_ItemStatus, ItemStatus__Output as _signet_types_v1_ItemStatus__Output } from './signet/types/v1/ItemStatus.js';
 import type { JwtKey as _signet_types_v1_JwtKey, JwtKey__Output as _signet_types_v1_JwtKey__Output } from './signet/types/v1/JwtKey.js';
 import type { PageRequest as _signet_types_v1_PageRequest, PageRequest__Output as _signet_types_v1_PageRequest__Output } from './signet/types/v1/PageRequest.js';
@@ -49,10 +57,12 @@ export interface ProtoGrpcType {
         BundleDocument: MessageTypeDefinition<_signet_registrar_v1_BundleDocument, _signet_registrar_v1_BundleDocument__Output>
         CreateEntriesRequest: MessageTypeDefinition<_signet_registrar_v1_CreateEntriesRequest, _signet_registrar_v1_CreateEntriesRequest__Output>
         CreateEntriesResponse: MessageTypeDefinition<_signet_registrar_v1_CreateEntriesResponse, _signet_registrar_v1_CreateEntriesResponse__Output>
+        CreateFederationRelationshipRequest: MessageTypeDefinition<_signet_registrar_v1_CreateFederationRelationshipRequest, _signet_registrar_v1_CreateFederationRelationshipRequest__Output>
         CreateJoinTokenRequest: MessageTypeDefinition<_signet_registrar_v1_CreateJoinTokenRequest, _signet_registrar_v1_CreateJoinTokenRequest__Output>
         DeleteEntriesRequest: MessageTypeDefinition<_signet_registrar_v1_DeleteEntriesRequest, _signet_registrar_v1_DeleteEntriesRequest__Output>
         DeleteEntriesResponse: MessageTypeDefinition<_signet_registrar_v1_DeleteEntriesResponse, _signet_registrar_v1_DeleteEntriesResponse__Output>
         DeleteFederatedBundleResponse: MessageTypeDefinition<_signet_registrar_v1_DeleteFederatedBundleResponse, _signet_registrar_v1_DeleteFederatedBundleResponse__Output>
+        DeleteFederationRelationshipResponse: MessageTypeDefinition<_signet_registrar_v1_DeleteFederationRelationshipResponse, _signet_registrar_v1_DeleteFederationRelationshipResponse__Output>
         EntryResult: MessageTypeDefinition<_signet_registrar_v1_EntryResult, _signet_registrar_v1_EntryResult__Output>
         EntryUpdate: MessageTypeDefinition<_signet_registrar_v1_EntryUpdate, _signet_registrar_v1_EntryUpdate__Output>
         GetAgentRequest: MessageTypeDefinition<_signet_registrar_v1_GetAgentRequest, _signet_registrar_v1_GetAgentRequest__Output>
@@ -65,12 +75,15 @@ export interface ProtoGrpcType {
         ListEntriesResponse: MessageTypeDefinition<_signet_registrar_v1_ListEntriesResponse, _signet_registrar_v1_ListEntriesResponse__Output>
         ListFederatedBundlesRequest: MessageTypeDefinition<_signet_registrar_v1_ListFederatedBundlesRequest, _signet_registrar_v1_ListFederatedBundlesRequest__Output>
         ListFederatedBundlesResponse: MessageTypeDefinition<_signet_registrar_v1_ListFederatedBundlesResponse, _signet_registrar_v1_ListFederatedBundlesResponse__Output>
+        ListFederationRelationshipsRequest: MessageTypeDefinition<_signet_registrar_v1_ListFederationRelationshipsRequest, _signet_registrar_v1_ListFederationRelationshipsRequest__Output>
+        ListFederationRelationshipsResponse: MessageTypeDefinition<_signet_registrar_v1_ListFederationRelationshipsResponse, _signet_registrar_v1_ListFederationRelationshipsResponse__Output>
         Registrar: SubtypeConstructor<typeof grpc.Client, _signet_registrar_v1_RegistrarClient> & { service: _signet_registrar_v1_RegistrarDefinition }
         SelectorMatch: EnumTypeDefinition
         SetFederatedBundleRequest: MessageTypeDefinition<_signet_registrar_v1_SetFederatedBundleRequest, _signet_registrar_v1_SetFederatedBundleRequest__Output>
         TrustDomainRef: MessageTypeDefinition<_signet_registrar_v1_TrustDomainRef, _signet_registrar_v1_TrustDomainRef__Output>
         UpdateEntriesRequest: MessageTypeDefinition<_signet_registrar_v1_UpdateEntriesRequest, _signet_registrar_v1_UpdateEntriesRequest__Output>
         UpdateEntriesResponse: MessageTypeDefinition<_signet_registrar_v1_UpdateEntriesResponse, _signet_registrar_v1_UpdateEntriesResponse__Output>
+        UpdateFederationRelationshipRequest: MessageTypeDefinition<_signet_registrar_v1_UpdateFederationRelationshipRequest, _signet_registrar_v1_UpdateFederationRelationshipRequest__Output>
       }
     }
     types: {
@@ -80,6 +93,9 @@ export interface ProtoGrpcType {
         Bundle: MessageTypeDefinition<_signet_types_v1_Bundle, _signet_types_v1_Bundle__Output>
         Entry: MessageTypeDefinition<_signet_types_v1_Entry, _signet_types_v1_Entry__Output>
         EntryMask: MessageTypeDefinition<_signet_types_v1_EntryMask, _signet_types_v1_EntryMask__Output>
+        FederationHealth: MessageTypeDefinition<_signet_types_v1_FederationHealth, _signet_types_v1_FederationHealth__Output>
+        FederationRelationship: MessageTypeDefinition<_signet_types_v1_FederationRelationship, _signet_types_v1_FederationRelationship__Output>
+        FederationRelationshipMask: MessageTypeDefinition<_signet_types_v1_FederationRelationshipMask, _signet_types_v1_FederationRelationshipMask__Output>
         ItemStatus: MessageTypeDefinition<_signet_types_v1_ItemStatus, _signet_types_v1_ItemStatus__Output>
         JwtKey: MessageTypeDefinition<_signet_types_v1_JwtKey, _signet_types_v1_JwtKey__Output>
         PageRequest: MessageTypeDefinition<_signet_types_v1_PageRequest, _signet_types_v1_PageRequest__Output>

@@ -24,6 +24,7 @@ export function bundleDocumentToProto(view: BundleView): BundleDocument__Output 
       refresh_hint: int64(bundle.refreshHint ?? 0),
       tainted_x509_authorities: [],
       tainted_jwt_key_ids: [],
+      trusted_by_all: false,
     },
     spiffe_json: bundle.toJson(),
     x509_pem: bundle.x509Bundle().toPem(),

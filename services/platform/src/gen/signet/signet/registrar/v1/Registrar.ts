@@ -8,11 +8,14 @@ import type { AgentRef as _signet_registrar_v1_AgentRef, AgentRef__Output as _si
 import type { BundleDocument as _signet_registrar_v1_BundleDocument, BundleDocument__Output as _signet_registrar_v1_BundleDocument__Output } from '../../../signet/registrar/v1/BundleDocument.js';
 import type { CreateEntriesRequest as _signet_registrar_v1_CreateEntriesRequest, CreateEntriesRequest__Output as _signet_registrar_v1_CreateEntriesRequest__Output } from '../../../signet/registrar/v1/CreateEntriesRequest.js';
 import type { CreateEntriesResponse as _signet_registrar_v1_CreateEntriesResponse, CreateEntriesResponse__Output as _signet_registrar_v1_CreateEntriesResponse__Output } from '../../../signet/registrar/v1/CreateEntriesResponse.js';
+import type { CreateFederationRelationshipRequest as _signet_registrar_v1_CreateFederationRelationshipRequest, CreateFederationRelationshipRequest__Output as _signet_registrar_v1_CreateFederationRelationshipRequest__Output } from '../../../signet/registrar/v1/CreateFederationRelationshipRequest.js';
 import type { CreateJoinTokenRequest as _signet_registrar_v1_CreateJoinTokenRequest, CreateJoinTokenRequest__Output as _signet_registrar_v1_CreateJoinTokenRequest__Output } from '../../../signet/registrar/v1/CreateJoinTokenRequest.js';
 import type { DeleteEntriesRequest as _signet_registrar_v1_DeleteEntriesRequest, DeleteEntriesRequest__Output as _signet_registrar_v1_DeleteEntriesRequest__Output } from '../../../signet/registrar/v1/DeleteEntriesRequest.js';
 import type { DeleteEntriesResponse as _signet_registrar_v1_DeleteEntriesResponse, DeleteEntriesResponse__Output as _signet_registrar_v1_DeleteEntriesResponse__Output } from '../../../signet/registrar/v1/DeleteEntriesResponse.js';
 import type { DeleteFederatedBundleResponse as _signet_registrar_v1_DeleteFederatedBundleResponse, DeleteFederatedBundleResponse__Output as _signet_registrar_v1_DeleteFederatedBundleResponse__Output } from '../../../signet/registrar/v1/DeleteFederatedBundleResponse.js';
+import type { DeleteFederationRelationshipResponse as _signet_registrar_v1_DeleteFederationRelationshipResponse, DeleteFederationRelationshipResponse__Output as _signet_registrar_v1_DeleteFederationRelationshipResponse__Output } from '../../../signet/registrar/v1/DeleteFederationRelationshipResponse.js';
 import type { Entry as _signet_types_v1_Entry, Entry__Output as _signet_types_v1_Entry__Output } from '../../../signet/types/v1/Entry.js';
+import type { FederationRelationship as _signet_types_v1_FederationRelationship, FederationRelationship__Output as _signet_types_v1_FederationRelationship__Output } from '../../../signet/types/v1/FederationRelationship.js';
 import type { GetAgentRequest as _signet_registrar_v1_GetAgentRequest, GetAgentRequest__Output as _signet_registrar_v1_GetAgentRequest__Output } from '../../../signet/registrar/v1/GetAgentRequest.js';
 import type { GetEntryRequest as _signet_registrar_v1_GetEntryRequest, GetEntryRequest__Output as _signet_registrar_v1_GetEntryRequest__Output } from '../../../signet/registrar/v1/GetEntryRequest.js';
 import type { GetLocalBundleRequest as _signet_registrar_v1_GetLocalBundleRequest, GetLocalBundleRequest__Output as _signet_registrar_v1_GetLocalBundleRequest__Output } from '../../../signet/registrar/v1/GetLocalBundleRequest.js';
@@ -23,10 +26,13 @@ import type { ListEntriesRequest as _signet_registrar_v1_ListEntriesRequest, Lis
 import type { ListEntriesResponse as _signet_registrar_v1_ListEntriesResponse, ListEntriesResponse__Output as _signet_registrar_v1_ListEntriesResponse__Output } from '../../../signet/registrar/v1/ListEntriesResponse.js';
 import type { ListFederatedBundlesRequest as _signet_registrar_v1_ListFederatedBundlesRequest, ListFederatedBundlesRequest__Output as _signet_registrar_v1_ListFederatedBundlesRequest__Output } from '../../../signet/registrar/v1/ListFederatedBundlesRequest.js';
 import type { ListFederatedBundlesResponse as _signet_registrar_v1_ListFederatedBundlesResponse, ListFederatedBundlesResponse__Output as _signet_registrar_v1_ListFederatedBundlesResponse__Output } from '../../../signet/registrar/v1/ListFederatedBundlesResponse.js';
+import type { ListFederationRelationshipsRequest as _signet_registrar_v1_ListFederationRelationshipsRequest, ListFederationRelationshipsRequest__Output as _signet_registrar_v1_ListFederationRelationshipsRequest__Output } from '../../../signet/registrar/v1/ListFederationRelationshipsRequest.js';
+import type { ListFederationRelationshipsResponse as _signet_registrar_v1_ListFederationRelationshipsResponse, ListFederationRelationshipsResponse__Output as _signet_registrar_v1_ListFederationRelationshipsResponse__Output } from '../../../signet/registrar/v1/ListFederationRelationshipsResponse.js';
 import type { SetFederatedBundleRequest as _signet_registrar_v1_SetFederatedBundleRequest, SetFederatedBundleRequest__Output as _signet_registrar_v1_SetFederatedBundleRequest__Output } from '../../../signet/registrar/v1/SetFederatedBundleRequest.js';
 import type { TrustDomainRef as _signet_registrar_v1_TrustDomainRef, TrustDomainRef__Output as _signet_registrar_v1_TrustDomainRef__Output } from '../../../signet/registrar/v1/TrustDomainRef.js';
 import type { UpdateEntriesRequest as _signet_registrar_v1_UpdateEntriesRequest, UpdateEntriesRequest__Output as _signet_registrar_v1_UpdateEntriesRequest__Output } from '../../../signet/registrar/v1/UpdateEntriesRequest.js';
 import type { UpdateEntriesResponse as _signet_registrar_v1_UpdateEntriesResponse, UpdateEntriesResponse__Output as _signet_registrar_v1_UpdateEntriesResponse__Output } from '../../../signet/registrar/v1/UpdateEntriesResponse.js';
+import type { UpdateFederationRelationshipRequest as _signet_registrar_v1_UpdateFederationRelationshipRequest, UpdateFederationRelationshipRequest__Output as _signet_registrar_v1_UpdateFederationRelationshipRequest__Output } from '../../../signet/registrar/v1/UpdateFederationRelationshipRequest.js';
 
 export interface RegistrarClient extends grpc.Client {
   BanAgent(argument: _signet_registrar_v1_AgentRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_Agent__Output>): grpc.ClientUnaryCall;
@@ -46,6 +52,15 @@ export interface RegistrarClient extends grpc.Client {
   createEntries(argument: _signet_registrar_v1_CreateEntriesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_registrar_v1_CreateEntriesResponse__Output>): grpc.ClientUnaryCall;
   createEntries(argument: _signet_registrar_v1_CreateEntriesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_CreateEntriesResponse__Output>): grpc.ClientUnaryCall;
   createEntries(argument: _signet_registrar_v1_CreateEntriesRequest, callback: grpc.requestCallback<_signet_registrar_v1_CreateEntriesResponse__Output>): grpc.ClientUnaryCall;
+  
+  CreateFederationRelationship(argument: _signet_registrar_v1_CreateFederationRelationshipRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  CreateFederationRelationship(argument: _signet_registrar_v1_CreateFederationRelationshipRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  CreateFederationRelationship(argument: _signet_registrar_v1_CreateFederationRelationshipRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  CreateFederationRelationship(argument: _signet_registrar_v1_CreateFederationRelationshipRequest, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  createFederationRelationship(argument: _signet_registrar_v1_CreateFederationRelationshipRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  createFederationRelationship(argument: _signet_registrar_v1_CreateFederationRelationshipRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  createFederationRelationship(argument: _signet_registrar_v1_CreateFederationRelationshipRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  createFederationRelationship(argument: _signet_registrar_v1_CreateFederationRelationshipRequest, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
   
   CreateJoinToken(argument: _signet_registrar_v1_CreateJoinTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_JoinToken__Output>): grpc.ClientUnaryCall;
   CreateJoinToken(argument: _signet_registrar_v1_CreateJoinTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_registrar_v1_JoinToken__Output>): grpc.ClientUnaryCall;
@@ -73,6 +88,15 @@ export interface RegistrarClient extends grpc.Client {
   deleteFederatedBundle(argument: _signet_registrar_v1_TrustDomainRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_registrar_v1_DeleteFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
   deleteFederatedBundle(argument: _signet_registrar_v1_TrustDomainRef, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_DeleteFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
   deleteFederatedBundle(argument: _signet_registrar_v1_TrustDomainRef, callback: grpc.requestCallback<_signet_registrar_v1_DeleteFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  
+  DeleteFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_DeleteFederationRelationshipResponse__Output>): grpc.ClientUnaryCall;
+  DeleteFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_registrar_v1_DeleteFederationRelationshipResponse__Output>): grpc.ClientUnaryCall;
+  DeleteFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_DeleteFederationRelationshipResponse__Output>): grpc.ClientUnaryCall;
+  DeleteFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, callback: grpc.requestCallback<_signet_registrar_v1_DeleteFederationRelationshipResponse__Output>): grpc.ClientUnaryCall;
+  deleteFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_DeleteFederationRelationshipResponse__Output>): grpc.ClientUnaryCall;
+  deleteFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_registrar_v1_DeleteFederationRelationshipResponse__Output>): grpc.ClientUnaryCall;
+  deleteFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_DeleteFederationRelationshipResponse__Output>): grpc.ClientUnaryCall;
+  deleteFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, callback: grpc.requestCallback<_signet_registrar_v1_DeleteFederationRelationshipResponse__Output>): grpc.ClientUnaryCall;
   
   EvictAgent(argument: _signet_registrar_v1_AgentRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_Agent__Output>): grpc.ClientUnaryCall;
   EvictAgent(argument: _signet_registrar_v1_AgentRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_types_v1_Agent__Output>): grpc.ClientUnaryCall;
@@ -110,6 +134,15 @@ export interface RegistrarClient extends grpc.Client {
   getFederatedBundle(argument: _signet_registrar_v1_TrustDomainRef, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_BundleDocument__Output>): grpc.ClientUnaryCall;
   getFederatedBundle(argument: _signet_registrar_v1_TrustDomainRef, callback: grpc.requestCallback<_signet_registrar_v1_BundleDocument__Output>): grpc.ClientUnaryCall;
   
+  GetFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  GetFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  GetFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  GetFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  getFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  getFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  getFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  getFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  
   GetLocalBundle(argument: _signet_registrar_v1_GetLocalBundleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_BundleDocument__Output>): grpc.ClientUnaryCall;
   GetLocalBundle(argument: _signet_registrar_v1_GetLocalBundleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_registrar_v1_BundleDocument__Output>): grpc.ClientUnaryCall;
   GetLocalBundle(argument: _signet_registrar_v1_GetLocalBundleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_BundleDocument__Output>): grpc.ClientUnaryCall;
@@ -146,6 +179,24 @@ export interface RegistrarClient extends grpc.Client {
   listFederatedBundles(argument: _signet_registrar_v1_ListFederatedBundlesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_ListFederatedBundlesResponse__Output>): grpc.ClientUnaryCall;
   listFederatedBundles(argument: _signet_registrar_v1_ListFederatedBundlesRequest, callback: grpc.requestCallback<_signet_registrar_v1_ListFederatedBundlesResponse__Output>): grpc.ClientUnaryCall;
   
+  ListFederationRelationships(argument: _signet_registrar_v1_ListFederationRelationshipsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_ListFederationRelationshipsResponse__Output>): grpc.ClientUnaryCall;
+  ListFederationRelationships(argument: _signet_registrar_v1_ListFederationRelationshipsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_registrar_v1_ListFederationRelationshipsResponse__Output>): grpc.ClientUnaryCall;
+  ListFederationRelationships(argument: _signet_registrar_v1_ListFederationRelationshipsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_ListFederationRelationshipsResponse__Output>): grpc.ClientUnaryCall;
+  ListFederationRelationships(argument: _signet_registrar_v1_ListFederationRelationshipsRequest, callback: grpc.requestCallback<_signet_registrar_v1_ListFederationRelationshipsResponse__Output>): grpc.ClientUnaryCall;
+  listFederationRelationships(argument: _signet_registrar_v1_ListFederationRelationshipsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_ListFederationRelationshipsResponse__Output>): grpc.ClientUnaryCall;
+  listFederationRelationships(argument: _signet_registrar_v1_ListFederationRelationshipsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_registrar_v1_ListFederationRelationshipsResponse__Output>): grpc.ClientUnaryCall;
+  listFederationRelationships(argument: _signet_registrar_v1_ListFederationRelationshipsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_ListFederationRelationshipsResponse__Output>): grpc.ClientUnaryCall;
+  listFederationRelationships(argument: _signet_registrar_v1_ListFederationRelationshipsRequest, callback: grpc.requestCallback<_signet_registrar_v1_ListFederationRelationshipsResponse__Output>): grpc.ClientUnaryCall;
+  
+  RefreshFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  RefreshFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  RefreshFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  RefreshFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  refreshFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  refreshFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  refreshFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  refreshFederationRelationship(argument: _signet_registrar_v1_TrustDomainRef, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  
   SetFederatedBundle(argument: _signet_registrar_v1_SetFederatedBundleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_BundleDocument__Output>): grpc.ClientUnaryCall;
   SetFederatedBundle(argument: _signet_registrar_v1_SetFederatedBundleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_registrar_v1_BundleDocument__Output>): grpc.ClientUnaryCall;
   SetFederatedBundle(argument: _signet_registrar_v1_SetFederatedBundleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_BundleDocument__Output>): grpc.ClientUnaryCall;
@@ -173,6 +224,15 @@ export interface RegistrarClient extends grpc.Client {
   updateEntries(argument: _signet_registrar_v1_UpdateEntriesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_registrar_v1_UpdateEntriesResponse__Output>): grpc.ClientUnaryCall;
   updateEntries(argument: _signet_registrar_v1_UpdateEntriesRequest, callback: grpc.requestCallback<_signet_registrar_v1_UpdateEntriesResponse__Output>): grpc.ClientUnaryCall;
   
+  UpdateFederationRelationship(argument: _signet_registrar_v1_UpdateFederationRelationshipRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  UpdateFederationRelationship(argument: _signet_registrar_v1_UpdateFederationRelationshipRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  UpdateFederationRelationship(argument: _signet_registrar_v1_UpdateFederationRelationshipRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  UpdateFederationRelationship(argument: _signet_registrar_v1_UpdateFederationRelationshipRequest, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  updateFederationRelationship(argument: _signet_registrar_v1_UpdateFederationRelationshipRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  updateFederationRelationship(argument: _signet_registrar_v1_UpdateFederationRelationshipRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  updateFederationRelationship(argument: _signet_registrar_v1_UpdateFederationRelationshipRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  updateFederationRelationship(argument: _signet_registrar_v1_UpdateFederationRelationshipRequest, callback: grpc.requestCallback<_signet_types_v1_FederationRelationship__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface RegistrarHandlers extends grpc.UntypedServiceImplementation {
@@ -180,11 +240,15 @@ export interface RegistrarHandlers extends grpc.UntypedServiceImplementation {
   
   CreateEntries: grpc.handleUnaryCall<_signet_registrar_v1_CreateEntriesRequest__Output, _signet_registrar_v1_CreateEntriesResponse>;
   
+  CreateFederationRelationship: grpc.handleUnaryCall<_signet_registrar_v1_CreateFederationRelationshipRequest__Output, _signet_types_v1_FederationRelationship>;
+  
   CreateJoinToken: grpc.handleUnaryCall<_signet_registrar_v1_CreateJoinTokenRequest__Output, _signet_registrar_v1_JoinToken>;
   
   DeleteEntries: grpc.handleUnaryCall<_signet_registrar_v1_DeleteEntriesRequest__Output, _signet_registrar_v1_DeleteEntriesResponse>;
   
   DeleteFederatedBundle: grpc.handleUnaryCall<_signet_registrar_v1_TrustDomainRef__Output, _signet_registrar_v1_DeleteFederatedBundleResponse>;
+  
+  DeleteFederationRelationship: grpc.handleUnaryCall<_signet_registrar_v1_TrustDomainRef__Output, _signet_registrar_v1_DeleteFederationRelationshipResponse>;
   
   EvictAgent: grpc.handleUnaryCall<_signet_registrar_v1_AgentRef__Output, _signet_types_v1_Agent>;
   
@@ -194,6 +258,8 @@ export interface RegistrarHandlers extends grpc.UntypedServiceImplementation {
   
   GetFederatedBundle: grpc.handleUnaryCall<_signet_registrar_v1_TrustDomainRef__Output, _signet_registrar_v1_BundleDocument>;
   
+  GetFederationRelationship: grpc.handleUnaryCall<_signet_registrar_v1_TrustDomainRef__Output, _signet_types_v1_FederationRelationship>;
+  
   GetLocalBundle: grpc.handleUnaryCall<_signet_registrar_v1_GetLocalBundleRequest__Output, _signet_registrar_v1_BundleDocument>;
   
   ListAgents: grpc.handleUnaryCall<_signet_registrar_v1_ListAgentsRequest__Output, _signet_registrar_v1_ListAgentsResponse>;
@@ -202,29 +268,41 @@ export interface RegistrarHandlers extends grpc.UntypedServiceImplementation {
   
   ListFederatedBundles: grpc.handleUnaryCall<_signet_registrar_v1_ListFederatedBundlesRequest__Output, _signet_registrar_v1_ListFederatedBundlesResponse>;
   
+  ListFederationRelationships: grpc.handleUnaryCall<_signet_registrar_v1_ListFederationRelationshipsRequest__Output, _signet_registrar_v1_ListFederationRelationshipsResponse>;
+  
+  RefreshFederationRelationship: grpc.handleUnaryCall<_signet_registrar_v1_TrustDomainRef__Output, _signet_types_v1_FederationRelationship>;
+  
   SetFederatedBundle: grpc.handleUnaryCall<_signet_registrar_v1_SetFederatedBundleRequest__Output, _signet_registrar_v1_BundleDocument>;
   
   UnbanAgent: grpc.handleUnaryCall<_signet_registrar_v1_AgentRef__Output, _signet_types_v1_Agent>;
   
   UpdateEntries: grpc.handleUnaryCall<_signet_registrar_v1_UpdateEntriesRequest__Output, _signet_registrar_v1_UpdateEntriesResponse>;
   
+  UpdateFederationRelationship: grpc.handleUnaryCall<_signet_registrar_v1_UpdateFederationRelationshipRequest__Output, _signet_types_v1_FederationRelationship>;
+  
 }
 
 export interface RegistrarDefinition extends grpc.ServiceDefinition {
   BanAgent: MethodDefinition<_signet_registrar_v1_AgentRef, _signet_types_v1_Agent, _signet_registrar_v1_AgentRef__Output, _signet_types_v1_Agent__Output>
   CreateEntries: MethodDefinition<_signet_registrar_v1_CreateEntriesRequest, _signet_registrar_v1_CreateEntriesResponse, _signet_registrar_v1_CreateEntriesRequest__Output, _signet_registrar_v1_CreateEntriesResponse__Output>
+  CreateFederationRelationship: MethodDefinition<_signet_registrar_v1_CreateFederationRelationshipRequest, _signet_types_v1_FederationRelationship, _signet_registrar_v1_CreateFederationRelationshipRequest__Output, _signet_types_v1_FederationRelationship__Output>
   CreateJoinToken: MethodDefinition<_signet_registrar_v1_CreateJoinTokenRequest, _signet_registrar_v1_JoinToken, _signet_registrar_v1_CreateJoinTokenRequest__Output, _signet_registrar_v1_JoinToken__Output>
   DeleteEntries: MethodDefinition<_signet_registrar_v1_DeleteEntriesRequest, _signet_registrar_v1_DeleteEntriesResponse, _signet_registrar_v1_DeleteEntriesRequest__Output, _signet_registrar_v1_DeleteEntriesResponse__Output>
   DeleteFederatedBundle: MethodDefinition<_signet_registrar_v1_TrustDomainRef, _signet_registrar_v1_DeleteFederatedBundleResponse, _signet_registrar_v1_TrustDomainRef__Output, _signet_registrar_v1_DeleteFederatedBundleResponse__Output>
+  DeleteFederationRelationship: MethodDefinition<_signet_registrar_v1_TrustDomainRef, _signet_registrar_v1_DeleteFederationRelationshipResponse, _signet_registrar_v1_TrustDomainRef__Output, _signet_registrar_v1_DeleteFederationRelationshipResponse__Output>
   EvictAgent: MethodDefinition<_signet_registrar_v1_AgentRef, _signet_types_v1_Agent, _signet_registrar_v1_AgentRef__Output, _signet_types_v1_Agent__Output>
   GetAgent: MethodDefinition<_signet_registrar_v1_GetAgentRequest, _signet_types_v1_Agent, _signet_registrar_v1_GetAgentRequest__Output, _signet_types_v1_Agent__Output>
   GetEntry: MethodDefinition<_signet_registrar_v1_GetEntryRequest, _signet_types_v1_Entry, _signet_registrar_v1_GetEntryRequest__Output, _signet_types_v1_Entry__Output>
   GetFederatedBundle: MethodDefinition<_signet_registrar_v1_TrustDomainRef, _signet_registrar_v1_BundleDocument, _signet_registrar_v1_TrustDomainRef__Output, _signet_registrar_v1_BundleDocument__Output>
+  GetFederationRelationship: MethodDefinition<_signet_registrar_v1_TrustDomainRef, _signet_types_v1_FederationRelationship, _signet_registrar_v1_TrustDomainRef__Output, _signet_types_v1_FederationRelationship__Output>
   GetLocalBundle: MethodDefinition<_signet_registrar_v1_GetLocalBundleRequest, _signet_registrar_v1_BundleDocument, _signet_registrar_v1_GetLocalBundleRequest__Output, _signet_registrar_v1_BundleDocument__Output>
   ListAgents: MethodDefinition<_signet_registrar_v1_ListAgentsRequest, _signet_registrar_v1_ListAgentsResponse, _signet_registrar_v1_ListAgentsRequest__Output, _signet_registrar_v1_ListAgentsResponse__Output>
   ListEntries: MethodDefinition<_signet_registrar_v1_ListEntriesRequest, _signet_registrar_v1_ListEntriesResponse, _signet_registrar_v1_ListEntriesRequest__Output, _signet_registrar_v1_ListEntriesResponse__Output>
   ListFederatedBundles: MethodDefinition<_signet_registrar_v1_ListFederatedBundlesRequest, _signet_registrar_v1_ListFederatedBundlesResponse, _signet_registrar_v1_ListFederatedBundlesRequest__Output, _signet_registrar_v1_ListFederatedBundlesResponse__Output>
+  ListFederationRelationships: MethodDefinition<_signet_registrar_v1_ListFederationRelationshipsRequest, _signet_registrar_v1_ListFederationRelationshipsResponse, _signet_registrar_v1_ListFederationRelationshipsRequest__Output, _signet_registrar_v1_ListFederationRelationshipsResponse__Output>
+  RefreshFederationRelationship: MethodDefinition<_signet_registrar_v1_TrustDomainRef, _signet_types_v1_FederationRelationship, _signet_registrar_v1_TrustDomainRef__Output, _signet_types_v1_FederationRelationship__Output>
   SetFederatedBundle: MethodDefinition<_signet_registrar_v1_SetFederatedBundleRequest, _signet_registrar_v1_BundleDocument, _signet_registrar_v1_SetFederatedBundleRequest__Output, _signet_registrar_v1_BundleDocument__Output>
   UnbanAgent: MethodDefinition<_signet_registrar_v1_AgentRef, _signet_types_v1_Agent, _signet_registrar_v1_AgentRef__Output, _signet_types_v1_Agent__Output>
   UpdateEntries: MethodDefinition<_signet_registrar_v1_UpdateEntriesRequest, _signet_registrar_v1_UpdateEntriesResponse, _signet_registrar_v1_UpdateEntriesRequest__Output, _signet_registrar_v1_UpdateEntriesResponse__Output>
+  UpdateFederationRelationship: MethodDefinition<_signet_registrar_v1_UpdateFederationRelationshipRequest, _signet_types_v1_FederationRelationship, _signet_registrar_v1_UpdateFederationRelationshipRequest__Output, _signet_types_v1_FederationRelationship__Output>
 }

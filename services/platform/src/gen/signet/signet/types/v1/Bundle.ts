@@ -12,6 +12,7 @@ export interface Bundle {
   'refresh_hint'?: (number | string | Long);
   'tainted_x509_authorities'?: (Buffer | Uint8Array | string)[];
   'tainted_jwt_key_ids'?: (string)[];
+  'trusted_by_all'?: (boolean);
 }
 
 export interface Bundle__Output {
@@ -22,4 +23,5 @@ export interface Bundle__Output {
   'refresh_hint': (string);
   'tainted_x509_authorities': (Buffer)[];
   'tainted_jwt_key_ids': (string)[];
+  'trusted_by_all': (boolean);
 }
