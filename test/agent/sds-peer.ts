@@ -1,13 +1,13 @@
 // A workload process that takes its TLS material only from the agent over SDS (like an Envoy),
 // then serves or dials mutual TLS, accepting only the peer SPIFFE ID it is told.
-// Usage: node sds-peer.js server|client <agent socket> <svid name> <expected peer id> [port]
+// Usage: node sds-peer.js server|client <agent socket> <svid name> <expected peer id> [port] [validation context name]
 // Prints one JSON line: {"listening": port} (server), {"ok": true, "peer": id} or {"ok": false, "error": ...}.
 import { Metadata, makeClientConstructor, credentials } from '@grpc/grpc-js';
 import { X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
 import { SECRET_TYPE_URL, sdsProtos } from '@signet/agent';
 
-const [role, socket, svidName, expectedPeer, portText] = process.argv.slice(2) as [string, string, string, string, string?];
+const [role, socket, svidName, expectedPeer, portText, caName = 'ROOTCA'] = process.argv.slice(2) as [string, string, string, string, string?, string?];
 
 interface Secret {
   name: string;
@@ -51,7 +51,7 @@ function peerId(cert: { raw?: Buffer } | undefined): string {
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
 const out = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
-const [svid, roots] = await Promise.all([fetchSecret(svidName), fetchSecret('ROOTCA')]);
+const [svid, roots] = await Promise.all([fetchSecret(svidName), fetchSecret(caName)]);
 const cert = text(svid.tls_certificate!.certificate_chain.inline_bytes);
 const key = text(svid.tls_certificate!.private_key.inline_bytes);
 const ca = text(roots.validation_context!.trusted_ca.inline_bytes);
@@ -65,7 +65,7 @@ if (role === 'server') {
     }
     conn.end(`hello ${id}\n`);
   });
-  server.listen(Number(portText ?? 0), '127.0.0.1', () => out({ listening: (server.address() as { port: number }).port }));
+  server.listen(Number(portText || 0), '127.0.0.1', () => out({ listening: (server.address() as { port: number }).port }));
 } else {
   const conn = tls.connect({
     host: '127.0.0.1',

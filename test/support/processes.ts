@@ -29,11 +29,14 @@ export interface Spawned {
   readonly exited: Promise<number | string>;
 }
 
-/** Spawns `signet args...` with a clean environment plus `env`. */
+/**
+ * Spawns `signet args...` with a clean environment plus `env`. The federation bundle endpoint
+ * listens on a free port (tests run many Signets at once); `env` may say otherwise.
+ */
 export function spawnSignet(args: readonly string[], env: Record<string, string> = {}): Spawned {
   const child = spawn(process.execPath, [signetBin, ...args], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', SIGNET_FEDERATION_BUNDLE_ENDPOINT_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

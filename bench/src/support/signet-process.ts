@@ -37,7 +37,7 @@ export async function startSignetDev(trustDomain: string, timeoutMs = 90_000): P
   const started = performance.now();
   const child = spawn(process.execPath, [signetBin, 'dev', '--data-dir', dataDir, '--trust-domain', trustDomain], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', SIGNET_SERVER_PORT: '0' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', SIGNET_SERVER_PORT: '0', SIGNET_FEDERATION_BUNDLE_ENDPOINT_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Keep the tail of the output for error messages; reading it keeps the pipes from filling.

@@ -1,6 +1,7 @@
 /**
- * The registrar's composition root: builds the domain services over the datastore, the
- * `signet.registrar.v1.Registrar` service table and the REST route table, and starts the gauges.
+ * The registrar's composition root: builds the domain services (entries, join tokens, agents,
+ * bundles, federation relationships) over the datastore, the `signet.registrar.v1.Registrar`
+ * service table and the REST route table, and starts the gauges.
  * Nothing listens: the gRPC and HTTP transports mount `service` and `routes`.
  *
  * @example
@@ -31,6 +32,7 @@ import { BundleService } from './bundles/bundle-service.js';
 import { DEFAULT_REGISTRAR_CONFIG, registrarLimits, type RegistrarConfig } from './config.js';
 import { EntryService } from './entries/entry-service.js';
 import { datastoreTrustDomainCatalog, type TrustDomainCatalog } from './entries/trust-domain-catalog.js';
+import { FederationService } from './federation/federation-service.js';
 import { registrarRestRoutes } from './http/rest-routes.js';
 import { startRegistrarMetrics } from './telemetry/metrics.js';
 import { defaultTracer } from './telemetry/spans.js';
@@ -68,6 +70,7 @@ export interface RegistrarApp {
   readonly tokens: JoinTokenService;
   readonly agents: AgentService;
   readonly bundles: BundleService;
+  readonly federation: FederationService;
   /** Deletes expired entries (with their change events) and join tokens now; the same runs every `sweep_interval`. */
   sweepExpired(): Promise<SweepResult>;
   /** Stops the gauges' timer and the expiry sweep. The datastore is the caller's to close. */
@@ -88,6 +91,7 @@ export function createRegistrarService(options: RegistrarServiceOptions): Regist
   const tokens = new JoinTokenService({ db, trustDomain, clock, limits, tracer });
   const agents = new AgentService({ admin, trustDomain, limits });
   const bundles = new BundleService({ db, trustDomain, clock, limits, tracer });
+  const federation = new FederationService({ db, trustDomain, clock, limits, tracer });
   const gauges = startRegistrarMetrics({
     meter: options.meter ?? metrics.getMeter('signet.registrar'),
     countEntries: () => countEntries(db),
@@ -98,7 +102,7 @@ export function createRegistrarService(options: RegistrarServiceOptions): Regist
   });
   const sweeper = new ExpirySweeper({ db, entries, clock, logger });
   sweeper.start(config.sweep_interval ?? 60_000);
-  const service = registrarService({ entries, tokens, agents, bundles });
+  const service = registrarService({ entries, tokens, agents, bundles, federation });
   return {
     service,
     routes: registrarRestRoutes(service),
@@ -106,6 +110,7 @@ export function createRegistrarService(options: RegistrarServiceOptions): Regist
     tokens,
     agents,
     bundles,
+    federation,
     sweepExpired: () => sweeper.sweep(),
     close: async () => {
       await sweeper.stop();

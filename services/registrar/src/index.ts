@@ -1,6 +1,7 @@
 /**
- * `@signet/registrar`: registration entries, join tokens, agents and trust bundles for admins,
- * over the datastore, served as `signet.registrar.v1.Registrar` (gRPC) and a REST admin API.
+ * `@signet/registrar`: registration entries, join tokens, agents, trust bundles and federation
+ * relationships for admins, over the datastore, served as `signet.registrar.v1.Registrar` (gRPC)
+ * and a REST admin API.
  * Re-exports only.
  *
  * @example
@@ -55,6 +56,28 @@ export { bundleView } from './bundles/bundle-view.js';
 export type { BundleView } from './bundles/bundle-view.js';
 export { parseBundleDocument } from './bundles/parse-bundle-document.js';
 export type { BundleFormat } from './bundles/parse-bundle-document.js';
+
+// Federation relationships
+export { FederationService, RELATIONSHIP_FIELDS } from './federation/federation-service.js';
+export type {
+  CreateRelationshipRequest,
+  FederationServiceDeps,
+  RelationshipDraft,
+  RelationshipField,
+  RelationshipPage,
+  RelationshipView,
+  UpdateRelationshipRequest,
+} from './federation/federation-service.js';
+export { DEFAULT_REFRESH_HINT_SECONDS, federationHealth } from './federation/federation-health.js';
+export type { FederationHealthInput, FederationHealthView } from './federation/federation-health.js';
+export {
+  BUNDLE_ENDPOINT_PROFILES,
+  checkEndpointSpiffeId,
+  checkEndpointUrl,
+  MAX_ENDPOINT_URL_LENGTH,
+  TRUST_DOMAIN_BUNDLE_FORMATS,
+} from './federation/validate-relationship.js';
+export type { TrustDomainBundleFormat } from './federation/validate-relationship.js';
 
 // gRPC
 export { REGISTRAR_SERVICE, registrarService } from './api/registrar/v1/service.js';

@@ -20,12 +20,13 @@ import { getEntry, subscribeEvents, latestRevision, type EventSubscription } fro
 import { createCaService } from '@signet/ca';
 import { createRegistrarService, OPENAPI_PATH, REGISTRAR_OPENAPI_INFO } from '@signet/registrar';
 import { createAttestationService, type AttestationApp } from '@signet/attestation';
+import { createFederationService, type FederationEndpoints } from '@signet/federation';
 import type { Runtime } from './runtime.js';
 import { AdminIdentities } from './admin-identities.js';
 import { startServerSvid } from './server-svid.js';
 
 /** Addresses the control plane bound, for `endpoints.json`. */
-export interface ControlPlaneEndpoints {
+export interface ControlPlaneEndpoints extends FederationEndpoints {
   readonly server_spiffe_id: string;
   readonly admin_socket: string;
   readonly admin_http_socket: string;
@@ -137,6 +138,20 @@ export async function startControlPlane(rt: Runtime): Promise<ControlPlane> {
     });
     closers.push(() => serverSvid.close());
 
+    // The SPIFFE bundle endpoint of this trust domain, the fetchers of federated bundles, and
+    // (when enabled) the OIDC discovery provider.
+    const federation = createFederationService({
+      db,
+      trustDomain: td,
+      config: config.federation,
+      clock,
+      logger: logger.child({ component: 'federation' }),
+      meter: telemetry.meter('federation'),
+      svidSource: serverSvid.holder,
+    });
+    await federation.start();
+    closers.push(() => federation.close());
+
     const classifyPeer: PeerClassifier = (id) => {
       const s = id.toString();
       if (s === serverId) return 'server';
@@ -181,6 +196,7 @@ export async function startControlPlane(rt: Runtime): Promise<ControlPlane> {
       admin_socket: adminSocket,
       admin_http_socket: adminHttpSocket,
       agent_endpoint: `${agentAddr.host}:${agentAddr.port}`,
+      ...federation.endpoints(),
     };
     logger.info(endpoints, 'control plane started');
     return { endpoints, close };

@@ -8,6 +8,7 @@ import { caSection } from '@signet/ca';
 import { registrarSection } from '@signet/registrar';
 import { attestationSection } from '@signet/attestation';
 import { agentSection } from '@signet/agent';
+import { federationSection } from '@signet/federation';
 
 /**
  * The `server` section: where the control plane listens for agents (TLS with the server's SVID).
@@ -35,6 +36,7 @@ export const signetConfigSchema = configSchema(
   caSection,
   registrarSection,
   attestationSection,
+  federationSection,
   agentSection,
 );
 

@@ -143,6 +143,71 @@ export function restSuite(name: string, open: () => Promise<TestDatabase>): void
       errorOf(await send({ method: 'GET', url: '/v1/federated-bundles/partner.example' }), 404, 'not_found', 'trust_domain');
     });
 
+    it('creates, lists, shows, changes, refreshes and deletes federation relationships, with statuses naming the field', async () => {
+      const base = '/v1/federation-relationships';
+      const partner = bundleDocuments('partner.example', 12n);
+      const relationship = {
+        trust_domain: 'partner.example',
+        bundle_endpoint_url: 'https://partner.example:8443/bundle',
+        bundle_endpoint_profile: 'https_spiffe',
+        endpoint_spiffe_id: 'spiffe://partner.example/spire/server',
+      };
+      const createBody = { relationship, trust_domain_bundle: Buffer.from(partner.spiffeJson).toString('base64'), trust_domain_bundle_format: 'spiffe' };
+      const created = await send({ method: 'POST', url: base, payload: createBody });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.deepEqual(created.body.health, {
+        last_attempt_at: '0',
+        last_success_at: '0',
+        last_error: '',
+        sequence_number: '12',
+        bundle_age_seconds: '0',
+        stale: false,
+        next_refresh_at: '0',
+      });
+      const audit = logs.records().find((r) => r['audit'] === true && r['method'] === 'signet.registrar.v1.Registrar/CreateFederationRelationship');
+      assert.equal((audit?.['fields'] as Record<string, unknown> | undefined)?.['trust_domain'], 'partner.example');
+      assert.ok(!logs.text.includes(Buffer.from(partner.spiffeJson).toString('base64')), 'the bundle is not logged');
+      errorOf(await send({ method: 'POST', url: base, payload: createBody }), 409, 'already_exists', 'relationship.trust_domain');
+      errorOf(
+        await send({ method: 'POST', url: base, payload: { relationship: { ...relationship, trust_domain: 'other.example', bundle_endpoint_url: 'http://x' } } }),
+        400,
+        'invalid_argument',
+        'relationship.bundle_endpoint_url',
+      );
+      errorOf(await send({ method: 'POST', url: base, payload: { relationship: { ...relationship, bundle_endpiont_url: 'x' } } }), 400, 'invalid_argument', 'body.relationship.bundle_endpiont_url');
+      errorOf(await send({ method: 'POST', url: base, payload: {} }), 400, 'invalid_argument', 'body.relationship');
+      const web = { trust_domain: 'web.example', bundle_endpoint_url: 'https://web.example/bundle', bundle_endpoint_profile: 'https_web' };
+      assert.equal((await send({ method: 'POST', url: base, payload: { relationship: web } })).status, 201);
+
+      const list = await send({ method: 'GET', url: `${base}?page_size=1` });
+      assert.equal(list.status, 200, JSON.stringify(list.body));
+      assert.deepEqual(list.body.relationships.map((r: any) => r.trust_domain), ['partner.example']); // eslint-disable-line @typescript-eslint/no-explicit-any
+      const next = await send({ method: 'GET', url: `${base}?page_size=1&page_token=${list.body.next_page_token}` });
+      assert.deepEqual([next.body.relationships[0].trust_domain, next.body.next_page_token], ['web.example', '']);
+      errorOf(await send({ method: 'GET', url: `${base}?page_token=forged.token` }), 400, 'invalid_argument', 'page.page_token');
+
+      const shown = await send({ method: 'GET', url: `${base}/partner.example` });
+      assert.deepEqual([shown.status, shown.body.endpoint_spiffe_id, shown.body.health.sequence_number], [200, 'spiffe://partner.example/spire/server', '12']);
+      errorOf(await send({ method: 'GET', url: `${base}/nobody.example` }), 404, 'not_found', 'trust_domain');
+
+      const patched = await send({ method: 'PATCH', url: `${base}/web.example`, payload: { relationship: { trusted_by_all: true }, mask: { trusted_by_all: true } } });
+      assert.equal(patched.status, 200, JSON.stringify(patched.body));
+      assert.deepEqual([patched.body.trusted_by_all, patched.body.bundle_endpoint_url], [true, 'https://web.example/bundle']);
+      errorOf(await send({ method: 'PATCH', url: `${base}/web.example`, payload: { relationship: { trust_domain: 'else.example' } } }), 400, 'invalid_argument', 'relationship.trust_domain');
+      errorOf(await send({ method: 'PATCH', url: `${base}/web.example`, payload: { relationship: {}, mask: {} } }), 400, 'invalid_argument', 'mask');
+      errorOf(await send({ method: 'PATCH', url: `${base}/nobody.example`, payload: { relationship: {}, mask: { trusted_by_all: true } } }), 404, 'not_found', 'relationship.trust_domain');
+
+      const refreshed = await send({ method: 'POST', url: `${base}/web.example/refresh` });
+      assert.deepEqual([refreshed.status, refreshed.body.trust_domain], [202, 'web.example']);
+      assert.equal((await h.events()).at(-1)?.kind, 'federation_relationship.refresh_requested');
+      errorOf(await send({ method: 'POST', url: `${base}/nobody.example/refresh` }), 404, 'not_found', 'trust_domain');
+
+      const deleted = await send({ method: 'DELETE', url: `${base}/partner.example` });
+      assert.deepEqual([deleted.status, deleted.body], [204, undefined]);
+      errorOf(await send({ method: 'DELETE', url: `${base}/partner.example` }), 404, 'not_found', 'trust_domain');
+      errorOf(await send({ method: 'GET', url: '/v1/federated-bundles/partner.example' }), 404, 'not_found', 'trust_domain');
+    });
+
     it('serves an OpenAPI document with one operation per gRPC method and its schemas', async () => {
       const doc = (await send({ method: 'GET', url: OPENAPI_PATH })).body;
       assert.equal(doc.openapi, '3.1.0');

@@ -118,11 +118,67 @@ export const bundleDocumentOut = output('A trust bundle, its SPIFFE bundle docum
 /** A created join token. */
 export const joinTokenOut = output('A join token: the value is shown once.', { value: string, expires_at: int64Out, agent_spiffe_id: string });
 
+/** The fetch health of a federation relationship (output only). */
+const federationHealthFields = (i64: JsonSchema): Record<string, JsonSchema> => ({
+  last_attempt_at: { ...i64, description: 'Unix seconds of the last fetch attempt; 0 when never.' },
+  last_success_at: { ...i64, description: 'Unix seconds of the last successful fetch; 0 when never.' },
+  last_error: { ...string, description: 'Why the last attempt failed; empty when it succeeded.' },
+  sequence_number: { ...i64, description: 'spiffe_sequence of the bundle held; 0 when none or unset.' },
+  bundle_age_seconds: { ...i64, description: 'Seconds since the held bundle was fetched (or set); -1 when none is held.' },
+  stale: { ...bool, description: 'True when the bundle was not refreshed within twice its refresh hint (5 minutes when unknown).' },
+  next_refresh_at: { ...i64, description: 'Unix seconds of the next planned fetch; 0 when unknown.' },
+});
+
+const federationFields = (health: JsonSchema, i64: JsonSchema): Record<string, JsonSchema> => ({
+  trust_domain: { ...string, description: 'The foreign trust domain, e.g. partner.example.' },
+  bundle_endpoint_url: { ...string, description: 'https:// URL of its SPIFFE bundle endpoint (at most 2048 characters).' },
+  bundle_endpoint_profile: { ...string, description: '"https_web" (Web PKI) or "https_spiffe" (the endpoint presents an X509-SVID).' },
+  endpoint_spiffe_id: { ...string, description: 'https_spiffe only: the SPIFFE ID the endpoint presents, in the foreign trust domain; empty for https_web.' },
+  trusted_by_all: { ...bool, description: 'Every workload trusts the foreign trust domain, not only entries that federate with it.' },
+  health,
+  created_at: i64,
+  updated_at: i64,
+});
+
+/** A federation relationship in a request (health and times are output only and ignored). */
+export const federationRelationshipIn = message(
+  'A federation relationship.',
+  federationFields(message('Output only; ignored.', federationHealthFields(int64In)), int64In),
+);
+/** A federation relationship in a response, with its fetch health. */
+export const federationRelationshipOut = output(
+  'A federation relationship and how the fetching of its bundle is going.',
+  federationFields(output('How the fetching of the bundle is going.', federationHealthFields(int64Out)), int64Out),
+);
+
+/** Which fields a relationship update sets. */
+export const federationRelationshipMask = message(
+  'Fields to set; absent mask: every settable field.',
+  Object.fromEntries(['bundle_endpoint_url', 'bundle_endpoint_profile', 'endpoint_spiffe_id', 'trusted_by_all'].map((k) => [k, bool])),
+);
+
 /** Bodies of the batch and single-item requests. */
 export const bodies = {
   createEntries: message('Entries to create.', { entries: { type: 'array', items: entryIn } }, ['entries']),
   createJoinToken: message('A join token to create.', { ttl: int32, agent_spiffe_id: string }),
   setBundle: message('A bundle for a foreign trust domain.', { format: { type: 'string', enum: ['', 'spiffe', 'pem'] }, document: string }, ['document']),
+  createFederationRelationship: message(
+    'A federation relationship to create, with the bundle of the foreign trust domain to start from.',
+    {
+      relationship: federationRelationshipIn,
+      trust_domain_bundle: {
+        ...base64,
+        description: 'The bundle to start from, base64: required for https_spiffe (it authenticates the endpoint until the first fetch), optional for https_web.',
+      },
+      trust_domain_bundle_format: { ...string, description: '"spiffe" (a SPIFFE bundle document, the default) or "pem" (X.509 authorities).' },
+    },
+    ['relationship'],
+  ),
+  updateFederationRelationship: message(
+    'A relationship to change: relationship.trust_domain is the path\'s (or empty).',
+    { relationship: federationRelationshipIn, mask: federationRelationshipMask },
+    ['relationship'],
+  ),
 } as const;
 
 /** Response bodies. */
@@ -131,6 +187,10 @@ export const responses = {
   entryPage: output('A page of entries.', { entries: { type: 'array', items: entryOut }, next_page_token: string }),
   agentPage: output('A page of agents.', { agents: { type: 'array', items: agentOut }, next_page_token: string }),
   bundlePage: output('A page of federated bundles.', { bundles: { type: 'array', items: bundleDocumentOut }, next_page_token: string }),
+  federationRelationshipPage: output('A page of federation relationships.', {
+    relationships: { type: 'array', items: federationRelationshipOut },
+    next_page_token: string,
+  }),
 } as const;
 
 /** Query parameters of a page. */

@@ -30,6 +30,8 @@ export const COUNTED_TABLES = [
   'bundles',
   'attested_nodes',
   'node_selectors',
+  'federation_relationships',
+  'federation_status',
 ] as const;
 
 /** What a test sees. */

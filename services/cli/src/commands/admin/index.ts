@@ -17,6 +17,7 @@ import { authorityCommands } from './authority.js';
 import { bundleDeleteCommand, bundleListCommand, bundleSetCommand, bundleShowCommand } from './bundle.js';
 import { entryListCommand, entryShowCommand } from './entry-read.js';
 import { entryCreateCommand, entryDeleteCommand, entryUpdateCommand } from './entry-write.js';
+import { federationCommands } from './federation.js';
 import { healthcheckCommand } from './healthcheck.js';
 import { jwtMintCommand } from './jwt.js';
 import { tokenGenerateCommand } from './token.js';
@@ -39,6 +40,7 @@ export const adminCommands: readonly Command[] = [
   bundleListCommand,
   bundleSetCommand,
   bundleDeleteCommand,
+  ...federationCommands,
   ...authorityCommands,
   x509MintCommand,
   jwtMintCommand,

@@ -9,7 +9,7 @@ import { openPGliteTestDatabase } from '@signet/datastore';
 import { ApiError, signetProtos, startTestGrpcServer, unaryCall, type RegistrarClient } from '@signet/platform';
 import { EXPECTED_STATUS, rejectsWithApiError } from '../../../testing/assertions.js';
 import { useRegistrar } from '../../../testing/harness.js';
-import { entryRequest, seedLocalBundle } from '../../../testing/seed.js';
+import { bundleDocuments, entryRequest, seedLocalBundle } from '../../../testing/seed.js';
 import type * as w from '../../wire.js';
 
 describe('registrar over gRPC on a Unix socket', () => {
@@ -61,6 +61,25 @@ describe('registrar over gRPC on a Unix socket', () => {
       assert.ok(Buffer.isBuffer(doc.bundle?.x509_authorities[0]));
       assert.ok(Buffer.isBuffer(doc.bundle?.jwt_authorities[0]?.public_key));
       assert.match(doc.x509_pem, /^-----BEGIN CERTIFICATE-----/);
+    });
+  });
+
+  it('creates a federation relationship with its bootstrap bundle as bytes, health int64 fields as strings', async () => {
+    await withServer(true, async (client) => {
+      const relationship = {
+        trust_domain: 'partner.example',
+        bundle_endpoint_url: 'https://partner.example/bundle',
+        bundle_endpoint_profile: 'https_spiffe',
+        endpoint_spiffe_id: 'spiffe://partner.example/spire/server',
+      };
+      const created = await unaryCall<w.FederationRelationship__Output>((cb) =>
+        client.CreateFederationRelationship({ relationship, trust_domain_bundle: Buffer.from(bundleDocuments('partner.example', 3n).spiffeJson) }, cb),
+      );
+      assert.deepEqual([created.health?.sequence_number, created.health?.bundle_age_seconds, created.health?.last_success_at], ['3', '0', '0']);
+      const page = await unaryCall<w.ListFederationRelationshipsResponse__Output>((cb) => client.ListFederationRelationships({}, cb));
+      assert.deepEqual(page.relationships.map((r) => r.trust_domain), ['partner.example']);
+      await rejectsWithApiError(unaryCall((cb) => client.CreateFederationRelationship({ relationship }, cb)), { code: 'invalid_argument', field: 'trust_domain_bundle' });
+      await rejectsWithApiError(unaryCall((cb) => client.RefreshFederationRelationship({ trust_domain: 'nobody.example' }, cb)), { code: 'not_found', field: 'trust_domain' });
     });
   });
 

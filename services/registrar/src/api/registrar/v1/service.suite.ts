@@ -11,6 +11,7 @@ import { bundlesSuite } from './bundles.suite.js';
 import { changeEntriesSuite } from './entries-change.suite.js';
 import { createEntriesSuite } from './entries-create.suite.js';
 import { expirySweepSuite } from './expiry-sweep.suite.js';
+import { federationSuite } from './federation.suite.js';
 import { readEntriesSuite } from './entries-read.suite.js';
 import { tokensAndAgentsSuite } from './tokens-agents.suite.js';
 
@@ -22,9 +23,10 @@ export function registrarServiceSuite(name: string, open: () => Promise<TestData
     it('serves every method of the proto, to admins only', () => {
       const methods = Object.keys(h.registrar.service).sort();
       assert.deepEqual(methods, [
-        'BanAgent', 'CreateEntries', 'CreateJoinToken', 'DeleteEntries', 'DeleteFederatedBundle', 'EvictAgent', 'GetAgent',
-        'GetEntry', 'GetFederatedBundle', 'GetLocalBundle', 'ListAgents', 'ListEntries', 'ListFederatedBundles',
-        'SetFederatedBundle', 'UnbanAgent', 'UpdateEntries',
+        'BanAgent', 'CreateEntries', 'CreateFederationRelationship', 'CreateJoinToken', 'DeleteEntries', 'DeleteFederatedBundle',
+        'DeleteFederationRelationship', 'EvictAgent', 'GetAgent', 'GetEntry', 'GetFederatedBundle', 'GetFederationRelationship',
+        'GetLocalBundle', 'ListAgents', 'ListEntries', 'ListFederatedBundles', 'ListFederationRelationships',
+        'RefreshFederationRelationship', 'SetFederatedBundle', 'UnbanAgent', 'UpdateEntries', 'UpdateFederationRelationship',
       ]);
       for (const spec of Object.values(h.registrar.service)) assert.deepEqual(spec.allow, ['admin']);
     });
@@ -34,6 +36,7 @@ export function registrarServiceSuite(name: string, open: () => Promise<TestData
     readEntriesSuite(h);
     tokensAndAgentsSuite(h);
     bundlesSuite(h);
+    federationSuite(h);
     expirySweepSuite(h);
   });
 }

@@ -2,11 +2,11 @@
  * `signet.registrar.v1.Registrar`: every method as a thin handler (decode with `convert.ts`,
  * call one domain service, encode), admin callers only. The transport enforces `allow`, opens
  * the RPC span, writes the audit line (these handlers add entry ids, agent ids, trust domains and
- * join token hash prefixes to it, never a token) and maps thrown errors to statuses.
+ * join token hash prefixes to it, never a token or a bundle) and maps thrown errors to statuses.
  *
  * @example
  * ```ts
- * const service = registrarService({ entries, tokens, agents, bundles });
+ * const service = registrarService({ entries, tokens, agents, bundles, federation });
  * const res = await service.GetEntry.handler({ id }, ctx);
  * ```
  * @module
@@ -16,17 +16,22 @@ import type { AgentRecord } from '../../../agents/agent-admin.js';
 import type { AgentService } from '../../../agents/agent-service.js';
 import type { BundleService } from '../../../bundles/bundle-service.js';
 import type { EntryService } from '../../../entries/entry-service.js';
+import type { FederationService, RelationshipView } from '../../../federation/federation-service.js';
 import type { ItemOutcome } from '../../../internal/item-outcome.js';
 import { int64OrNaN } from '../../../internal/int64.js';
 import type { JoinTokenService } from '../../../tokens/join-token-service.js';
 import {
   agentToProto,
   bundleDocumentToProto,
+  bytesFromProto,
   entryDraftFromProto,
   entryToProto,
   itemStatus,
   joinTokenToProto,
   maskFromProto,
+  relationshipDraftFromProto,
+  relationshipMaskFromProto,
+  relationshipToProto,
   selectorsFromProto,
   setMatchFromProto,
 } from '../../convert.js';
@@ -42,6 +47,7 @@ export interface RegistrarServiceParts {
   readonly tokens: JoinTokenService;
   readonly agents: AgentService;
   readonly bundles: BundleService;
+  readonly federation: FederationService;
 }
 
 /** The registrar's methods, by proto method name, with their request and response types. */
@@ -62,6 +68,12 @@ export type RegistrarServiceImpl = {
   readonly GetFederatedBundle: Unary<w.TrustDomainRef, w.BundleDocument__Output>;
   readonly SetFederatedBundle: Unary<w.SetFederatedBundleRequest, w.BundleDocument__Output>;
   readonly DeleteFederatedBundle: Unary<w.TrustDomainRef, w.DeleteFederatedBundleResponse__Output>;
+  readonly CreateFederationRelationship: Unary<w.CreateFederationRelationshipRequest, w.FederationRelationship__Output>;
+  readonly UpdateFederationRelationship: Unary<w.UpdateFederationRelationshipRequest, w.FederationRelationship__Output>;
+  readonly DeleteFederationRelationship: Unary<w.TrustDomainRef, w.DeleteFederationRelationshipResponse__Output>;
+  readonly GetFederationRelationship: Unary<w.TrustDomainRef, w.FederationRelationship__Output>;
+  readonly ListFederationRelationships: Unary<w.ListFederationRelationshipsRequest, w.ListFederationRelationshipsResponse__Output>;
+  readonly RefreshFederationRelationship: Unary<w.TrustDomainRef, w.FederationRelationship__Output>;
 };
 
 /** A unary method spec (what every registrar method is). */
@@ -77,7 +89,7 @@ function admin<Req, Res>(handler: UnaryHandler<Req, Res>): Unary<Req, Res> {
 
 /** Builds the service table over the domain services. */
 export function registrarService(parts: RegistrarServiceParts): RegistrarServiceImpl {
-  const { entries, tokens, agents, bundles } = parts;
+  const { entries, tokens, agents, bundles, federation } = parts;
   return {
     CreateEntries: admin(async (req: w.CreateEntriesRequest, ctx) => {
       const outcomes = await entries.create((req.entries ?? []).map((e) => entryDraftFromProto(e)), 'entries');
@@ -166,7 +178,51 @@ export function registrarService(parts: RegistrarServiceParts): RegistrarService
       await bundles.deleteFederated(req.trust_domain ?? '');
       return {};
     }),
+
+    CreateFederationRelationship: admin(async (req: w.CreateFederationRelationshipRequest, ctx) => {
+      const draft = relationshipDraftFromProto(req.relationship);
+      const bundle = bytesFromProto(req.trust_domain_bundle);
+      ctx.audit({ trust_domain: draft.trustDomain, bundle_endpoint_profile: draft.bundleEndpointProfile, bootstrap_bundle: (bundle?.length ?? 0) > 0 });
+      const view = await federation.create({ relationship: draft, trustDomainBundle: bundle, trustDomainBundleFormat: req.trust_domain_bundle_format ?? '' });
+      return auditedRelationship(ctx, view);
+    }),
+
+    UpdateFederationRelationship: admin(async (req: w.UpdateFederationRelationshipRequest, ctx) => {
+      const draft = relationshipDraftFromProto(req.relationship);
+      const fields = relationshipMaskFromProto(req.mask);
+      const masked = Object.entries(req.mask ?? {}).filter(([, set]) => set === true).map(([name]) => name).sort();
+      ctx.audit({ trust_domain: draft.trustDomain, fields: fields === undefined ? ['*'] : masked });
+      return auditedRelationship(ctx, await federation.update({ relationship: draft, fields }));
+    }),
+
+    DeleteFederationRelationship: admin(async (req: w.TrustDomainRef, ctx) => {
+      ctx.audit({ trust_domain: req.trust_domain ?? '' });
+      const deleted = await federation.delete(req.trust_domain ?? '');
+      ctx.audit({ trust_domain: deleted.trustDomain });
+      return {};
+    }),
+
+    GetFederationRelationship: admin(async (req: w.TrustDomainRef, ctx) => {
+      ctx.audit({ trust_domain: req.trust_domain ?? '' });
+      return auditedRelationship(ctx, await federation.get(req.trust_domain ?? ''));
+    }),
+
+    ListFederationRelationships: admin(async (req: w.ListFederationRelationshipsRequest) => {
+      const page = await federation.list(req.page);
+      return { relationships: page.relationships.map(relationshipToProto), next_page_token: page.nextPageToken };
+    }),
+
+    RefreshFederationRelationship: admin(async (req: w.TrustDomainRef, ctx) => {
+      ctx.audit({ trust_domain: req.trust_domain ?? '' });
+      return auditedRelationship(ctx, await federation.refresh(req.trust_domain ?? ''));
+    }),
   };
+}
+
+/** The relationship on the wire, its trust domain (canonical, `spiffe://` stripped) in the audit line. */
+function auditedRelationship(ctx: CallContext, view: RelationshipView): w.FederationRelationship__Output {
+  ctx.audit({ trust_domain: view.relationship.trustDomain });
+  return relationshipToProto(view);
 }
 
 function agentMethod(action: (spiffeId: string) => Promise<AgentRecord>): Unary<w.AgentRef, w.Agent__Output> {
