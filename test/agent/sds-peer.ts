@@ -1,6 +1,7 @@
 // A workload process that takes its TLS material only from the agent over SDS (like an Envoy),
 // then serves or dials mutual TLS, accepting only the peer SPIFFE ID it is told.
 // Usage: node sds-peer.js server|client <agent socket> <svid name> <expected peer id> [port] [validation context name]
+//        node sds-peer.js watch <agent socket> <secret name>   (one line per response, each ACKed, until killed)
 // Prints one JSON line: {"listening": port} (server), {"ok": true, "peer": id} or {"ok": false, "error": ...}.
 import { Metadata, makeClientConstructor, credentials } from '@grpc/grpc-js';
 import { X509Certificate } from 'node:crypto';
@@ -48,9 +49,34 @@ function peerId(cert: { raw?: Buffer } | undefined): string {
   return san.split(', ').find((s) => s.startsWith('URI:'))?.slice(4) ?? '';
 }
 
+/** Follows one secret: prints each response (its version and, for validation contexts, the number of roots) and ACKs it. */
+function watch(name: string): void {
+  const protos = sdsProtos();
+  const Client = makeClientConstructor(protos.service, 'SecretDiscoveryService');
+  const client = new Client(`unix://${socket}`, credentials.createInsecure()) as unknown as { StreamSecrets(md: Metadata): NodeJS.ReadWriteStream & { write(m: unknown): boolean } };
+  const stream = client.StreamSecrets(new Metadata());
+  let n = 0;
+  stream.on('data', (res: { version_info: string; nonce: string; resources: Array<{ type_url: string; value: Buffer }> }) => {
+    const secrets = res.resources.map((r) => protos.Secret.toObject(protos.Secret.decode(r.value), { keepCase: true } as never) as unknown as Secret);
+    const pem = secrets[0]?.validation_context ? text(secrets[0].validation_context.trusted_ca.inline_bytes) : '';
+    out({ update: ++n, version: res.version_info, names: secrets.map((s) => s.name), roots: (pem.match(/BEGIN CERTIFICATE/g) ?? []).length });
+    stream.write({ version_info: res.version_info, response_nonce: res.nonce, resource_names: [name], type_url: SECRET_TYPE_URL });
+  });
+  stream.on('error', () => process.exit(0));
+  stream.write({
+    node: { id: `watch-${process.pid}`, cluster: 'test', metadata: { fields: { disable_spiffe_cert_validation: { boolValue: true } } } },
+    resource_names: [name],
+    type_url: SECRET_TYPE_URL,
+  });
+}
+
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
 const out = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
+if (role === 'watch') {
+  watch(svidName);
+  await new Promise(() => {});
+}
 const [svid, roots] = await Promise.all([fetchSecret(svidName), fetchSecret(caName)]);
 const cert = text(svid.tls_certificate!.certificate_chain.inline_bytes);
 const key = text(svid.tls_certificate!.private_key.inline_bytes);

@@ -209,9 +209,26 @@ describe('federation between two Signet deployments', () => {
     assert.equal(valid.spiffe_id, 'spiffe://one.test/caller');
   });
 
-  it('carries a CA rotation of one trust domain to the other within its refresh hint', async () => {
+  it('carries a CA rotation of one trust domain to the other within its refresh hint, pushing one update to each affected SDS stream', async (t) => {
     const before = await federatedRoots(b, 'one.test');
     assert.ok(before !== undefined && before >= 1);
+    // A workload of two.test (the one that federates with one.test) follows its `ALL` validation context.
+    let watcher: ReturnType<typeof spawn> | undefined;
+    const updates: Array<{ update: number; roots: number }> = [];
+    if (UID === 0) {
+      watcher = spawn(process.execPath, [join(repoRoot, 'test', 'dist', 'agent', 'sds-peer.js'), 'watch', b.ep.agent_socket, 'ALL'], { uid: UID, gid: 4302, cwd: repoRoot });
+      let buf = '';
+      watcher.stdout!.on('data', (x: Buffer) => {
+        buf += x.toString();
+        for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+          updates.push(JSON.parse(buf.slice(0, nl)) as { update: number; roots: number });
+          buf = buf.slice(nl + 1);
+        }
+      });
+      await eventually(async () => (updates.length >= 1 ? true : undefined), 20_000, 'the ALL stream gets its first response');
+    } else {
+      t.diagnostic('not root: the SDS push count is not checked');
+    }
     const ca = createGrpcClient(signetProtos().ca, `unix://${a.ep.admin_socket}`);
     try {
       await unaryCall((cb) => ca.PrepareAuthority({ kind: 'x509' }, cb));
@@ -225,6 +242,16 @@ describe('federation between two Signet deployments', () => {
     }, 20_000, 'two.test holds one.test\'s new root');
     assert.equal(after, before! + 1);
     assert.ok(Date.now() - startedAt < 20_000);
+    if (watcher !== undefined) {
+      try {
+        await eventually(async () => (updates.length >= 2 ? true : undefined), 20_000, 'the ALL stream is pushed the new root');
+        await new Promise((r) => setTimeout(r, 3_000));
+        assert.equal(updates.length, 2, `exactly one push after the rotation: ${JSON.stringify(updates)}`);
+        assert.equal(updates[1]!.roots, updates[0]!.roots + 1, 'the push carries one.test\'s new root');
+      } finally {
+        watcher.kill();
+      }
+    }
   });
 
   it('fetches a bundle served over https_web with a Web PKI certificate from files', async () => {
