@@ -16,7 +16,7 @@
  *   the CA has published a bundle. No redirects are sent.
  * @module
  */
-import type { AddressInfo } from 'node:net';
+import { listenOn } from '../internal/listen.js';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Cancel, Logger } from '@signet/platform';
@@ -89,14 +89,7 @@ export class BundleEndpointServer {
   /** Starts listening; resolves with the endpoint URL (the bound port when 0 was asked). */
   async listen(): Promise<{ url: string }> {
     this.#detach = this.#options.credentials.attach(this.#server);
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(this.#options.port, this.#options.host, () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = this.#server.address() as AddressInfo;
+    const { port } = await listenOn(this.#server, this.#options.port, this.#options.host);
     this.#url = `https://${urlAuthority(this.#options.host, port)}${this.#path}`;
     this.#options.logger.info({ url: this.#url }, 'bundle endpoint: listening');
     return { url: this.#url };

@@ -15,7 +15,7 @@
  * if revocation must propagate faster.
  * @module
  */
-import type { AddressInfo } from 'node:net';
+import { listenOn } from '../internal/listen.js';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Cancel, Logger } from '@signet/platform';
@@ -85,14 +85,7 @@ export class OidcDiscoveryServer {
   /** Starts listening; resolves with the listener's base URL and the issuer. */
   async listen(): Promise<{ url: string; issuer: string }> {
     if (this.#options.credentials !== undefined && 'setSecureContext' in this.#server) this.#detach = this.#options.credentials.attach(this.#server);
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(this.#options.port, this.#options.host, () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = this.#server.address() as AddressInfo;
+    const { port } = await listenOn(this.#server, this.#options.port, this.#options.host);
     const scheme = this.#options.credentials === undefined ? 'http' : 'https';
     this.#url = `${scheme}://${urlAuthority(this.#options.host, port)}`;
     this.#issuer = this.#options.issuer ?? this.#url;
