@@ -7,11 +7,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGrpcClient, signetProtos, unaryCall } from '@signet/platform';
-import { SpiffeBundle, TrustDomain } from '@signet/spiffe';
+import { JwtBundle, SpiffeBundle, TrustDomain } from '@signet/spiffe';
+import { TestCa } from '@signet/spiffe/testing';
 import { repoRoot, runSignet, spawnSignet, waitForEndpoints, type Spawned } from '../support/processes.js';
 
 const UID = process.getuid?.() ?? 0;
@@ -288,7 +290,7 @@ describe('federation between two Signet deployments', () => {
       assert.equal(await federatedRoots(a, 'three.test'), undefined, 'nothing was stored from an endpoint it could not authenticate');
       // A deployment that trusts the certificate fetches it.
       const trustingConfig = join(dir, 'trusting.yaml');
-      await writeFile(trustingConfig, `federation:\n  fetch:\n    extra_ca_files: [${cert}]\n`);
+      await writeFile(trustingConfig, `federation:\n  fetch:\n    extra_ca_files: [${cert}]\n    fetch_timeout: 2s\n`);
       const d = await start('four.test', ['--config', trustingConfig]);
       const r4 = registrar(d);
       try {
@@ -298,6 +300,51 @@ describe('federation between two Signet deployments', () => {
       }
       const roots = await eventually(() => federatedRoots(d, 'three.test'), 20_000, 'four.test fetches three.test over https_web');
       assert.ok(roots >= 1);
+
+      // Hostile endpoints (served with the same trusted certificate): after a good bundle, every
+      // bad answer leaves that bundle in place and shows in the relationship's health.
+      const five = TestCa.create('five.test');
+      const good = SpiffeBundle.fromX509AndJwt(five.x509Bundle(), JwtBundle.empty(TrustDomain.parse('five.test')), { sequenceNumber: 5n, refreshHint: 3600 }).toJson();
+      const intruder = TestCa.create('evil.test');
+      const answers: Record<string, (res: import('node:http').ServerResponse) => void> = {
+        good: (res) => res.end(good),
+        invalid_json: (res) => res.end('{"keys": [ this is not json'),
+        too_large: (res) => res.end(Buffer.alloc(2 * 1024 * 1024, 0x20)),
+        lower_sequence: (res) => res.end(JSON.stringify({ ...JSON.parse(good), spiffe_sequence: 3 })),
+        wrong_trust_domain: (res) => res.end(SpiffeBundle.fromX509AndJwt(intruder.x509Bundle(), JwtBundle.empty(TrustDomain.parse('evil.test')), { sequenceNumber: 9n }).toJson()),
+        stalled: (res) => res.write('{"keys": ['),
+      };
+      let mode = 'good';
+      const hostile = createHttpsServer({ cert: await readFile(cert), key: await readFile(key) }, (_req, res) => answers[mode]!(res));
+      await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+      const url = `https://127.0.0.1:${(hostile.address() as { port: number }).port}/`;
+      const r5 = registrar(d);
+      try {
+        await unaryCall((cb) => r5.CreateFederationRelationship({ relationship: { trust_domain: 'five.test', bundle_endpoint_url: url, bundle_endpoint_profile: 'https_web' } }, cb));
+        await eventually(async () => ((await federatedRoots(d, 'five.test')) === 1 ? true : undefined), 20_000, 'four.test fetches the good bundle');
+        const health = async () => (await unaryCall<{ health: { last_error: string; sequence_number: string } | null }>((cb) => r5.GetFederationRelationship({ trust_domain: 'five.test' }, cb))).health!;
+        for (const [bad, expected] of [
+          ['invalid_json', /invalid_bundle/],
+          ['too_large', /too_large/],
+          ['lower_sequence', /stale_sequence/],
+          ['wrong_trust_domain', /wrong_trust_domain|invalid_bundle/],
+          ['stalled', /timeout/],
+        ] as const) {
+          mode = bad;
+          await unaryCall((cb) => r5.RefreshFederationRelationship({ trust_domain: 'five.test' }, cb));
+          const h = await eventually(async () => {
+            const got = await health();
+            return expected.test(got.last_error) ? got : undefined;
+          }, 30_000, `four.test reports the ${bad} answer`);
+          assert.equal(h.sequence_number, '5', `${bad}: the good bundle's sequence is kept`);
+          const held = SpiffeBundle.parse(TrustDomain.parse('five.test'), (await unaryCall<{ spiffe_json: string }>((cb) => r5.GetFederatedBundle({ trust_domain: 'five.test' }, cb))).spiffe_json);
+          assert.deepEqual(held.x509Authorities().map((x) => Buffer.from(x).toString('base64')), [Buffer.from(five.certificate).toString('base64')], `${bad}: the good bundle stays`);
+        }
+      } finally {
+        r5.close();
+        hostile.closeAllConnections();
+        hostile.close();
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
