@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Meter, Tracer } from '@opentelemetry/api';
 import { metrics as otelMetrics, trace } from '@opentelemetry/api';
-import { systemClock, type Clock, type Logger } from '@signet/platform';
+import { stopInReverse, systemClock, type Clock, type Logger } from '@signet/platform';
 import { SpiffeBundle, SpiffeId, TrustDomain } from '@signet/spiffe';
 import { leafSignedByAny } from './cache/chain-root.js';
 import { IdentityCache } from './cache/identity-cache.js';
@@ -110,17 +110,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentApp> {
   const td = TrustDomain.parse(options.trustDomain);
   const serverId = SpiffeId.parse(config.server_spiffe_id ?? `spiffe://${td.name}/spire/server`);
   const socketPath = config.socket_path ?? join(options.dataDir, 'agent.sock');
-  const closers: Array<() => Promise<unknown> | unknown> = [];
-  const close = async (): Promise<void> => {
-    for (const fn of closers.reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        logger.warn({ err }, 'agent: error while stopping');
-      }
-    }
-    closers.length = 0;
-  };
+  const { closers, close } = stopInReverse(logger, 'agent');
   let fail!: (err: AgentStoppedError) => void;
   const stopped = new Promise<never>((_, reject) => (fail = reject));
   stopped.catch(() => {});

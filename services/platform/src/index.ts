@@ -31,3 +31,5 @@ export * from './api/index.js';
 export * from './grpc/index.js';
 export * from './ratelimit/index.js';
 export * from './http/index.js';
+export { stopInReverse } from './stop-in-reverse.js';
+export type { ReverseStops } from './stop-in-reverse.js';

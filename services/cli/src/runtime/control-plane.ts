@@ -13,6 +13,7 @@ import {
   createAdminHttpServer,
   createGrpcServer,
   signetProtos,
+  stopInReverse,
   systemClock,
   type PeerClassifier,
 } from '@signet/platform';
@@ -45,17 +46,7 @@ export async function startControlPlane(rt: Runtime): Promise<ControlPlane> {
   const clock = systemClock;
   const td = TrustDomain.parse(config.trust_domain);
   const serverId = SpiffeId.fromPath(td, '/spire/server').toString();
-  const closers: Array<() => Promise<unknown> | unknown> = [];
-  const close = async () => {
-    for (const fn of closers.reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        logger.warn({ err }, 'control plane: error while stopping');
-      }
-    }
-    closers.length = 0;
-  };
+  const { closers, close } = stopInReverse(logger, 'control plane');
   try {
     // The CA and the attestation service need each other: the CA asks which entries an agent may
     // serve, attestation asks the CA to sign agent SVIDs. Build the CA against a late-bound view.

@@ -18,6 +18,7 @@ import {
   createGrpcClient,
   createGrpcServer,
   signetProtos,
+  stopInReverse,
   systemClock,
   unaryCall,
   type PeerClassifier,
@@ -41,17 +42,7 @@ export interface StandaloneService {
 function base(rt: Runtime) {
   const td = TrustDomain.parse(rt.config.trust_domain);
   const serverId = SpiffeId.fromPath(td, '/spire/server').toString();
-  const closers: Array<() => Promise<unknown> | unknown> = [];
-  const close = async (): Promise<void> => {
-    for (const fn of closers.reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        rt.logger.warn({ err }, 'error while stopping');
-      }
-    }
-    closers.length = 0;
-  };
+  const { closers, close } = stopInReverse(rt.logger, 'standalone service');
   const grpcTelemetry = { tracer: rt.telemetry.tracer('grpc'), meter: rt.telemetry.meter('grpc') };
   return { td, serverId, closers, close, grpcTelemetry, clock: systemClock, protos: signetProtos() };
 }
