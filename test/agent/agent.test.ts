@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Metadata } from '@grpc/grpc-js';
 import { createGrpcClient, signetProtos, unaryCall, type RegistrarClient } from '@signet/platform';
-import { SpiffeBundle, TrustDomain } from '@signet/spiffe';
+import { SpiffeBundle, TrustDomain, splitDerCertificates } from '@signet/spiffe';
 import { repoRoot, runSignet, spawnSignet, waitForEndpoints, type Spawned } from '../support/processes.js';
 
 const TD = 'agent.test';
@@ -39,26 +39,6 @@ function freePort(): Promise<number> {
 
 function pem(der: Uint8Array): string {
   return new X509Certificate(der).toString();
-}
-
-/** Splits concatenated DER certificates. */
-function splitDer(buf: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  let off = 0;
-  while (off < buf.length) {
-    const first = buf[off + 1]!;
-    let len = first;
-    let header = 2;
-    if (first & 0x80) {
-      const n = first & 0x7f;
-      len = 0;
-      for (let i = 0; i < n; i++) len = len * 256 + buf[off + 2 + i]!;
-      header = 2 + n;
-    }
-    out.push(buf.subarray(off, off + header + len));
-    off += header + len;
-  }
-  return out;
 }
 
 function workloadMetadata(): Metadata {
@@ -173,13 +153,13 @@ describe('signet agent: a node agent as its own process', () => {
     assert.equal(res.svids.length, 1);
     const svid = res.svids[0]!;
     assert.equal(svid.spiffe_id, `spiffe://${TD}/workload/uid-${UID}`);
-    const chain = splitDer(svid.x509_svid);
+    const chain = splitDerCertificates(svid.x509_svid);
     const leaf = new X509Certificate(chain[0]!);
     assert.equal(leaf.subjectAltName, `URI:spiffe://${TD}/workload/uid-${UID}`);
     const dir = await mkdtemp(join(tmpdir(), 'signet-agent-verify-'));
     try {
       await writeFile(join(dir, 'svid.pem'), chain.map(pem).join(''));
-      await writeFile(join(dir, 'bundle.pem'), splitDer(svid.bundle).map(pem).join(''));
+      await writeFile(join(dir, 'bundle.pem'), splitDerCertificates(svid.bundle).map(pem).join(''));
       const out = execFileSync('openssl', ['verify', '-CAfile', join(dir, 'bundle.pem'), join(dir, 'svid.pem')], { encoding: 'utf8' });
       assert.match(out, /svid\.pem: OK/);
     } finally {

@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import type { Meter, Tracer } from '@opentelemetry/api';
 import { metrics as otelMetrics, trace } from '@opentelemetry/api';
 import { stopInReverse, systemClock, type Clock, type Logger } from '@signet/platform';
-import { SpiffeBundle, SpiffeId, TrustDomain } from '@signet/spiffe';
+import { SpiffeBundle, SpiffeId, TrustDomain, parsePemCertificates } from '@signet/spiffe';
 import { leafSignedByAny } from './cache/chain-root.js';
 import { IdentityCache } from './cache/identity-cache.js';
 import { JwtSvidCache } from './cache/jwt-cache.js';
 import { SvidIssuer } from './cache/svid-issuer.js';
 import type { AgentConfig } from './config.js';
 import { AgentIdentity, AgentStoppedError } from './controlplane/agent-identity.js';
-import { AgentSvidStore, pemCertificates } from './controlplane/agent-svid-store.js';
+import { AgentSvidStore } from './controlplane/agent-svid-store.js';
 import { CaSigner } from './controlplane/ca-signer.js';
 import { ControlPlaneClients } from './controlplane/clients.js';
 import { joinTokenClient, k8sPsatClient, x509PopClient, type NodeAttestorClient } from './controlplane/node-attestors.js';
@@ -98,7 +98,7 @@ async function bootstrapRoots(path: string | undefined, td: TrustDomain): Promis
   if (path === undefined) return [];
   const text = await readFile(path, 'utf8');
   if (text.trimStart().startsWith('{')) return SpiffeBundle.parse(td, text).x509Authorities().map((d) => new Uint8Array(d));
-  return pemCertificates(text);
+  return parsePemCertificates(text);
 }
 
 /** Starts an agent. Throws {@link AgentStoppedError} when it cannot attest. */

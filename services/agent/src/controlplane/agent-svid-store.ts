@@ -4,10 +4,9 @@
  * and `bundle.pem` (the trust domain's roots). Files are replaced atomically.
  * @module
  */
-import { X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { X509Svid } from '@signet/spiffe';
+import { X509Svid, encodePem, parsePemCertificates } from '@signet/spiffe';
 
 /** What is stored. */
 export interface StoredAgentIdentity {
@@ -32,7 +31,7 @@ export class AgentSvidStore {
         readFile(join(this.dir, 'svid.key'), 'utf8'),
         readFile(join(this.dir, 'bundle.pem'), 'utf8'),
       ]);
-      return { svid: X509Svid.parse(chain, key), bundle: pemCertificates(bundle) };
+      return { svid: X509Svid.parse(chain, key), bundle: parsePemCertificates(bundle) };
     } catch {
       return undefined;
     }
@@ -47,7 +46,7 @@ export class AgentSvidStore {
 
   /** Stores the bundle's roots. */
   async saveBundle(roots: readonly Uint8Array[]): Promise<void> {
-    await this.#write('bundle.pem', roots.map(toPem).join(''), 0o644);
+    await this.#write('bundle.pem', roots.map((der) => encodePem('CERTIFICATE', der)).join(''), 0o644);
   }
 
   /** Forgets the SVID (evicted or banned). */
@@ -62,16 +61,4 @@ export class AgentSvidStore {
     await chmod(tmp, mode);
     await rename(tmp, join(this.dir, name));
   }
-}
-
-/** The certificates of a PEM text, DER. */
-export function pemCertificates(pem: string): Uint8Array[] {
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  return blocks.map((b) => new Uint8Array(new X509Certificate(b).raw));
-}
-
-/** One DER certificate as PEM. */
-export function toPem(der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64');
-  return `-----BEGIN CERTIFICATE-----\n${b64.replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n`;
 }

@@ -8,9 +8,10 @@
  *   from its file at every attestation (the kubelet rotates it).
  * @module
  */
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { encodeK8sPsatPayload, encodeX509PopPayload, signX509PopChallenge } from '@signet/attestation';
+import { parsePemCertificates } from '@signet/spiffe';
 
 /** One node attestation method, node side. */
 export interface NodeAttestorClient {
@@ -42,10 +43,9 @@ export function x509PopClient(paths: { certificatePath: string; privateKeyPath: 
     type: 'x509pop',
     canReattest: true,
     payload: async () => {
-      const pem = await readFile(paths.certificatePath, 'utf8');
-      const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-      if (blocks.length === 0) throw new Error(`x509pop: ${paths.certificatePath} holds no PEM certificate`);
-      return encodeX509PopPayload(blocks.map((b) => new Uint8Array(new X509Certificate(b).raw)));
+      const chain = parsePemCertificates(await readFile(paths.certificatePath, 'utf8'));
+      if (chain.length === 0) throw new Error(`x509pop: ${paths.certificatePath} holds no PEM certificate`);
+      return encodeX509PopPayload(chain);
     },
     answer: async (challenge, trustDomain) => {
       const key = createPrivateKey(await readFile(paths.privateKeyPath));

@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { BundleInvalidError } from '../errors.js';
 import type { TrustDomain } from '../id/trust-domain.js';
-import { bytesEqual, decodePem, encodePem } from '../internal/pem.js';
+import { bytesEqual, encodePem } from '../internal/pem.js';
+import { parsePemCertificates } from '../svid/x509/encoding.js';
 
 /**
  * The X.509 authorities (root CA certificates) of one trust domain: what X.509-SVIDs of that trust
@@ -49,16 +50,7 @@ export class X509Bundle {
    * that is not a certificate, is an error ({@link BundleInvalidError}).
    */
   static parsePem(td: TrustDomain, pem: string): X509Bundle {
-    const blocks = decodePem(pem, BundleInvalidError);
-    blocks.forEach((b, i) => {
-      if (b.label !== 'CERTIFICATE') {
-        throw new BundleInvalidError(`x509bundle: PEM block ${i} is "${b.label}"; only CERTIFICATE blocks are allowed`);
-      }
-    });
-    if (blocks.length === 0 && pem.trim().length > 0) {
-      throw new BundleInvalidError('x509bundle: no PEM CERTIFICATE block found');
-    }
-    return X509Bundle.fromAuthorities(td, blocks.map((b) => b.der));
+    return X509Bundle.fromAuthorities(td, parsePemCertificates(pem));
   }
 
   /** The trust domain this bundle belongs to. */

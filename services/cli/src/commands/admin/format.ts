@@ -9,6 +9,7 @@
  * @module
  */
 import { formatDuration } from '@signet/platform';
+import { encodePem } from '@signet/spiffe';
 import type { Authority__Output, Bundle__Output, MintX509SvidResponse__Output } from './wire.js';
 
 /** A Unix-seconds `int64` string as RFC 3339 UTC; `''` for 0 (unset). */
@@ -31,9 +32,7 @@ export function formatTtl(seconds: number): string {
 
 /** One PEM block. */
 export function pemBlock(label: string, der: Uint8Array): string {
-  const base64 = Buffer.from(der).toString('base64');
-  const lines = base64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+  return encodePem(label, der);
 }
 
 /** Certificates as concatenated PEM `CERTIFICATE` blocks, in order. */

@@ -11,7 +11,7 @@ import { UsageError, type Command } from '../../command.js';
 import { printData } from '../../output.js';
 import { listFlag, requiredFlag, stringFlag } from '../admin/flags.js';
 import { firstMessage, timeoutMs, withWorkloadApi, workloadFlags, workloadMetadata } from './client.js';
-import { splitDer, toPem } from './der.js';
+import { encodePem, splitDerCertificates } from '@signet/spiffe';
 
 interface X509SvidMessage {
   spiffe_id: string;
@@ -29,14 +29,14 @@ interface X509SvidResponse {
 export function summarizeX509(res: X509SvidResponse) {
   return {
     svids: res.svids.map((s) => {
-      const chain = splitDer(s.x509_svid).map((d) => new X509Certificate(d));
+      const chain = splitDerCertificates(s.x509_svid).map((d) => new X509Certificate(d));
       return {
         spiffe_id: s.spiffe_id,
         hint: s.hint,
         serial: chain[0]?.serialNumber.toLowerCase() ?? '',
         not_after: chain[0] ? new Date(chain[0].validTo).toISOString() : '',
         chain_length: chain.length,
-        bundle_authorities: splitDer(s.bundle).length,
+        bundle_authorities: splitDerCertificates(s.bundle).length,
       };
     }),
     federated_trust_domains: Object.keys(res.federated_bundles).sort(),
@@ -55,11 +55,11 @@ async function writeX509(dir: string, res: X509SvidResponse): Promise<string[]> 
   };
   const federated = Object.keys(res.federated_bundles).sort();
   for (const [i, s] of res.svids.entries()) {
-    await put(`svid.${i}.pem`, splitDer(s.x509_svid).map((d) => toPem('CERTIFICATE', d)).join(''), 0o644);
-    await put(`svid.${i}.key`, toPem('PRIVATE KEY', s.x509_svid_key), 0o600);
-    await put(`bundle.${i}.pem`, splitDer(s.bundle).map((d) => toPem('CERTIFICATE', d)).join(''), 0o644);
+    await put(`svid.${i}.pem`, splitDerCertificates(s.x509_svid).map((d) => encodePem('CERTIFICATE', d)).join(''), 0o644);
+    await put(`svid.${i}.key`, encodePem('PRIVATE KEY', s.x509_svid_key), 0o600);
+    await put(`bundle.${i}.pem`, splitDerCertificates(s.bundle).map((d) => encodePem('CERTIFICATE', d)).join(''), 0o644);
     for (const [j, td] of federated.entries()) {
-      await put(`federated_bundle.${i}.${j}.pem`, splitDer(res.federated_bundles[td]!).map((d) => toPem('CERTIFICATE', d)).join(''), 0o644);
+      await put(`federated_bundle.${i}.${j}.pem`, splitDerCertificates(res.federated_bundles[td]!).map((d) => encodePem('CERTIFICATE', d)).join(''), 0o644);
     }
   }
   return written;
@@ -125,7 +125,7 @@ export const fetchBundlesCommand: Command = {
     const tds = [...new Set([...Object.keys(x509.bundles), ...Object.keys(jwt.bundles)])].sort();
     const data = tds.map((td) => ({
       trust_domain: td,
-      x509_authorities: x509.bundles[td] ? splitDer(x509.bundles[td]).map((d) => toPem('CERTIFICATE', d)) : [],
+      x509_authorities: x509.bundles[td] ? splitDerCertificates(x509.bundles[td]).map((d) => encodePem('CERTIFICATE', d)) : [],
       jwt_keys: jwt.bundles[td] ? (JSON.parse(jwt.bundles[td].toString()) as { keys: unknown[] }).keys : [],
     }));
     printData(ctx.stdout, ctx.output, data, (d) => ({

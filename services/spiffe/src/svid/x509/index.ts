@@ -4,6 +4,7 @@
  * @module
  */
 export { X509Svid } from './svid.js';
+export { encodePem, parsePemCertificates, splitDerCertificates } from './encoding.js';
 export type { X509SvidLeafInfo } from './svid.js';
 export { verifyX509Svid } from './verify.js';
 export type { VerifyX509SvidOptions, VerifiedX509Svid } from './verify.js';

@@ -6,6 +6,7 @@ import { Tag } from '../../internal/der/tags.js';
 import { keyKindOf, parsePrivateKey, privateKeyMatchesSpki } from '../../internal/keys.js';
 import { decodePem, encodePem } from '../../internal/pem.js';
 import { parseCertificate, serialNumberHex } from './certificate.js';
+import { splitDerCertificates } from './encoding.js';
 import { validateLeaf, validateSigningCertificate } from './rules.js';
 
 /** Facts about an SVID's leaf certificate. */
@@ -92,7 +93,7 @@ export class X509Svid {
    * first; `privateKey` is a PKCS#8 (or SEC1 / PKCS#1) DER key.
    */
   static parseRaw(certificates: Uint8Array | readonly Uint8Array[], privateKey: Uint8Array): X509Svid {
-    const list = certificates instanceof Uint8Array ? splitDer(certificates) : certificates;
+    const list = certificates instanceof Uint8Array ? splitDerCertificates(certificates) : certificates;
     return X509Svid.fromParts(list, parsePrivateKey(privateKey));
   }
 
@@ -131,14 +132,4 @@ export class X509Svid {
       privateKey: new Uint8Array(this.#privateKey.export({ format: 'der', type: 'pkcs8' })),
     };
   }
-}
-
-/** Splits concatenated DER certificates. */
-function splitDer(bytes: Uint8Array): Uint8Array[] {
-  const r = new DerReader(bytes, (m) => {
-    throw new X509SvidInvalidError(`x509svid: ${m}`);
-  }, 'certificates');
-  const out: Uint8Array[] = [];
-  while (!r.atEnd()) out.push(r.read(Tag.SEQUENCE, `certificate ${out.length}`).raw);
-  return out;
 }
