@@ -32,7 +32,7 @@ let nonceCounter = 0;
  * prefix and a counter. (A nonce only correlates ACKs with responses; it needs uniqueness, not
  * secrecy, and a fresh `randomBytes` per push cost about a fifth of the push time at 10,000 streams.)
  */
-export function randomNonce(): string {
+export function nextNonce(): string {
   nonceCounter = nonceCounter === Number.MAX_SAFE_INTEGER ? 1 : nonceCounter + 1;
   return `${NONCE_PREFIX}${nonceCounter.toString(36)}`;
 }

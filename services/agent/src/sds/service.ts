@@ -12,7 +12,7 @@ import type { WorkloadViews } from '../domain/view.js';
 import type { CallerAttestation } from '../endpoint/types.js';
 import { resolveSdsConfig, type ResolvedSdsConfig, type SdsConfig } from './config.js';
 import { DeltaSession } from './delta-session.js';
-import { randomNonce } from './digest.js';
+import { nextNonce } from './digest.js';
 import { fetchSecretsHandler } from './fetch.js';
 import { SdsHub } from './hub.js';
 import type { DeltaDiscoveryRequestMessage, DiscoveryRequestMessage } from './messages.js';
@@ -78,7 +78,7 @@ export function createSdsService(deps: SdsServiceDeps): SdsService {
   const logger = deps.logger.child({ component: 'sds' });
   const tracer = deps.tracer ?? trace.getTracer('signet-agent');
   const telemetry = new SdsTelemetry(deps.meter ?? metrics.getMeter('signet-agent'), config.nackHistory);
-  const newNonce = deps.newNonce ?? randomNonce;
+  const newNonce = deps.newNonce ?? nextNonce;
   const gate = new RotationGate(clock, config.bundleFirstTimeoutMs, (unsettled) =>
     logger.info({ unsettled }, 'CA rotation: SVID pushes released after the bundle-first timeout'),
   );

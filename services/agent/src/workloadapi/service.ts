@@ -37,6 +37,8 @@ export interface WorkloadApiDeps {
 
 type StreamKind = 'FetchX509SVID' | 'FetchX509Bundles' | 'FetchJWTBundles';
 
+const tracer = trace.getTracer('signet-agent');
+
 /** The service definition and implementation, to add to the workload endpoint. */
 export function createWorkloadApiService(deps: WorkloadApiDeps): { definition: ReturnType<typeof signetProtos>['workload']; implementation: UntypedServiceImplementation } {
   const definition = signetProtos().workload;
@@ -202,7 +204,7 @@ async function serveStream(
     const write = (message: unknown): void => {
       deps.metrics.response(kind);
       // A span per push, in the trace of the change that caused it when there is one.
-      trace.getTracer('signet-agent').startSpan(`workload_api.push ${kind}`).end();
+      tracer.startSpan(`workload_api.push ${kind}`).end();
       if (call.write(message)) return;
       blocked = true;
       call.once('drain', () => {
@@ -213,7 +215,8 @@ async function serveStream(
       });
     };
     const watch = deps.cache.watch(caller.selectors, (view) => {
-      if (deps.cache.matchingEntries(caller.selectors).length === 0) {
+      // A view without SVIDs is either pending issuance or the end of the caller's identities.
+      if (view.svids.length === 0 && deps.cache.matchingEntries(caller.selectors).length === 0) {
         end(new ApiError('permission_denied', 'no identity issued'));
         return;
       }
