@@ -7,24 +7,18 @@
  *   and the Registrar for admins presenting an admin X.509-SVID.
  */
 import { join } from 'node:path';
-import { SpiffeBundle, SpiffeId, TrustDomain } from '@signet/spiffe';
+import { SpiffeId, TrustDomain } from '@signet/spiffe';
 import {
-  X509BundleHolder,
   createAdminHttpServer,
   createGrpcServer,
   signetProtos,
   stopInReverse,
   systemClock,
-  type PeerClassifier,
 } from '@signet/platform';
-import { getEntry, subscribeEvents, latestRevision, type EventSubscription } from '@signet/datastore';
-import { createCaService } from '@signet/ca';
 import { createRegistrarService, OPENAPI_PATH, REGISTRAR_OPENAPI_INFO } from '@signet/registrar';
-import { createAttestationService, type AttestationApp } from '@signet/attestation';
 import { createFederationService, type FederationEndpoints } from '@signet/federation';
 import type { Runtime } from './runtime.js';
-import { AdminIdentities } from './admin-identities.js';
-import { startServerSvid } from './server-svid.js';
+import { startCaCore } from './ca-core.js';
 
 /** Addresses the control plane bound, for `endpoints.json`. */
 export interface ControlPlaneEndpoints extends FederationEndpoints {
@@ -48,51 +42,7 @@ export async function startControlPlane(rt: Runtime): Promise<ControlPlane> {
   const serverId = SpiffeId.fromPath(td, '/spire/server').toString();
   const { closers, close } = stopInReverse(logger, 'control plane');
   try {
-    // The CA and the attestation service need each other: the CA asks which entries an agent may
-    // serve, attestation asks the CA to sign agent SVIDs. Build the CA against a late-bound view.
-    let attestation: AttestationApp | undefined;
-    const ca = await createCaService({
-      db,
-      config: { trust_domain: config.trust_domain, data_dir: rt.dataDir, ca: config.ca },
-      clock,
-      logger: logger.child({ component: 'ca' }),
-      meter: telemetry.meter('ca'),
-      tracer: telemetry.tracer('ca'),
-      authorizer: {
-        authorizedEntry: async (agentId, entryId) => attestation?.authorizer.authorizedEntry(agentId, entryId),
-        getEntry: async (entryId) => (await getEntry(db, entryId)) ?? undefined,
-      },
-    });
-    closers.push(() => ca.close());
-    await ca.start();
-
-    const bundles = new X509BundleHolder();
-    const refreshBundle = async () => {
-      const stored = await ca.manager.localBundle();
-      if (stored) bundles.set(SpiffeBundle.parse(td, JSON.stringify(stored.document)).x509Bundle());
-    };
-    await refreshBundle();
-
-    attestation = createAttestationService({
-      db,
-      config: config.attestation,
-      clock,
-      logger: logger.child({ component: 'attestation' }),
-      meter: telemetry.meter('attestation'),
-      signer: {
-        signAgentX509Svid: async (p) => {
-          const signed = await ca.signer.signAgentX509Svid({ kind: 'server', via: 'inproc', spiffeId: serverId }, { csr: p.csr, spiffeId: p.spiffeId, ttlSeconds: p.ttlSeconds });
-          return { certChain: [...signed.certChain], expiresAt: signed.expiresAt, serial: signed.serialNumber };
-        },
-        getBundle: async () => {
-          const stored = await ca.manager.localBundle();
-          return stored ? SpiffeBundle.parse(td, JSON.stringify(stored.document)) : SpiffeBundle.empty(td);
-        },
-      },
-      trustDomain: td,
-    });
-    closers.push(() => attestation?.close());
-    await attestation.start();
+    const { ca, attestation, bundle, serverSvid, classifyPeer } = await startCaCore(rt, td, serverId, closers);
 
     const registrar = createRegistrarService({
       db,
@@ -105,29 +55,6 @@ export async function startControlPlane(rt: Runtime): Promise<ControlPlane> {
       agentAdmin: attestation.agentAdmin,
     });
     closers.push(() => registrar.close());
-
-    const admins = new AdminIdentities(db);
-    await admins.refresh();
-    const events: EventSubscription = await subscribeEvents(db, {
-      fromRevision: await latestRevision(db),
-      onEvent: async (event) => {
-        if (event.kind.startsWith('entry.')) await admins.refresh();
-        if (event.kind.startsWith('bundle.') || event.kind.startsWith('authority.')) await refreshBundle();
-      },
-      onError: (err) => logger.warn({ err }, 'control plane: event subscription'),
-    });
-    closers.push(() => events.close());
-
-    const serverSvid = await startServerSvid({
-      spiffeId: serverId,
-      clock,
-      logger,
-      signer: {
-        sign: async ({ publicKey, spiffeId, ttlSeconds }) =>
-          ca.signer.signX509Svid({ kind: 'admin', via: 'inproc' }, { publicKey, spiffeId, ttlSeconds }),
-      },
-    });
-    closers.push(() => serverSvid.close());
 
     // The SPIFFE bundle endpoint of this trust domain, the fetchers of federated bundles, and
     // (when enabled) the OIDC discovery provider.
@@ -143,12 +70,6 @@ export async function startControlPlane(rt: Runtime): Promise<ControlPlane> {
     await federation.start();
     closers.push(() => federation.close());
 
-    const classifyPeer: PeerClassifier = (id) => {
-      const s = id.toString();
-      if (s === serverId) return 'server';
-      if (admins.has(s)) return 'admin';
-      return attestation?.agentRole(id);
-    };
     const protos = signetProtos();
     const grpcTelemetry = { tracer: telemetry.tracer('grpc'), meter: telemetry.meter('grpc') };
 
@@ -165,7 +86,7 @@ export async function startControlPlane(rt: Runtime): Promise<ControlPlane> {
     // Admins may also call the registrar over mTLS with an admin X.509-SVID; its methods allow admins only.
     agentGrpc.addService(protos.registrar, registrar.service);
     const agentAddr = await agentGrpc.listenTcp(config.server.host, config.server.port, {
-      tls: { svidSource: serverSvid.holder, bundleSource: bundles, clientCertificates: 'optional' },
+      tls: { svidSource: serverSvid.holder, bundleSource: bundle.holder, clientCertificates: 'optional' },
     });
     closers.push(() => agentGrpc.close());
 
@@ -176,12 +97,6 @@ export async function startControlPlane(rt: Runtime): Promise<ControlPlane> {
     await rest.listen();
     closers.push(() => rest.close());
 
-    rt.health.addCheck('ca', async () => {
-      const snap = ca.manager.snapshot;
-      for (const kind of ['x509', 'jwt'] as const) {
-        if (snap[kind] === undefined) throw new Error(`no signing ${kind} authority: ${snap.problems[kind] ?? 'unknown reason'}`);
-      }
-    });
     const endpoints: ControlPlaneEndpoints = {
       server_spiffe_id: serverId,
       admin_socket: adminSocket,

@@ -23,12 +23,11 @@ import {
   unaryCall,
   type PeerClassifier,
 } from '@signet/platform';
-import { getBundle, getEntry, latestRevision, subscribeEvents } from '@signet/datastore';
-import { createCaService, startServerSvidRequestSigner } from '@signet/ca';
+import { getBundle } from '@signet/datastore';
+import { startServerSvidRequestSigner } from '@signet/ca';
 import { createRegistrarService, OPENAPI_PATH, REGISTRAR_OPENAPI_INFO } from '@signet/registrar';
-import { createAttestationService, type AttestationApp } from '@signet/attestation';
 import type { Runtime } from './runtime.js';
-import { AdminIdentities } from './admin-identities.js';
+import { followAdmins, localAttestation, startCaCore } from './ca-core.js';
 import { startServerSvid } from './server-svid.js';
 import { datastoreServerSvidSigner, followLocalBundle } from './datastore-identity.js';
 
@@ -47,84 +46,13 @@ function base(rt: Runtime) {
   return { td, serverId, closers, close, grpcTelemetry, clock: systemClock, protos: signetProtos() };
 }
 
-/** Admin SVID holders, refreshed when entries change. */
-async function followAdmins(rt: Runtime, closers: Array<() => unknown>): Promise<AdminIdentities> {
-  const admins = new AdminIdentities(rt.db);
-  await admins.refresh();
-  const events = await subscribeEvents(rt.db, {
-    fromRevision: await latestRevision(rt.db),
-    onEvent: async (event) => {
-      if (event.kind.startsWith('entry.')) await admins.refresh();
-    },
-    onError: (err) => rt.logger.warn({ err }, 'admins: event subscription'),
-  });
-  closers.push(() => events.close());
-  return admins;
-}
-
-/** The attestation service for its read side only (authorized entries, agent roles, agent admin). */
-function localAttestation(rt: Runtime, td: TrustDomain, signer: Parameters<typeof createAttestationService>[0]['signer']): AttestationApp {
-  return createAttestationService({
-    db: rt.db,
-    config: rt.config.attestation,
-    clock: systemClock,
-    logger: rt.logger.child({ component: 'attestation' }),
-    meter: rt.telemetry.meter('attestation'),
-    signer,
-    trustDomain: td,
-  });
-}
-
 /** `signet ca`: the CA alone. */
 export async function startCaProcess(rt: Runtime): Promise<StandaloneService> {
   const { td, serverId, closers, close, grpcTelemetry, clock, protos } = base(rt);
   try {
-    let attestation: AttestationApp | undefined;
-    const ca = await createCaService({
-      db: rt.db,
-      config: { trust_domain: rt.config.trust_domain, data_dir: rt.dataDir, ca: rt.config.ca },
-      clock,
-      logger: rt.logger.child({ component: 'ca' }),
-      meter: rt.telemetry.meter('ca'),
-      tracer: rt.telemetry.tracer('ca'),
-      authorizer: {
-        authorizedEntry: async (agentId, entryId) => attestation?.authorizer.authorizedEntry(agentId, entryId),
-        getEntry: async (entryId) => (await getEntry(rt.db, entryId)) ?? undefined,
-      },
-    });
-    closers.push(() => ca.close());
-    await ca.start();
-    const localBundle = async () => {
-      const stored = await ca.manager.localBundle();
-      return stored ? SpiffeBundle.parse(td, JSON.stringify(stored.document)) : SpiffeBundle.empty(td);
-    };
-    attestation = localAttestation(rt, td, {
-      signAgentX509Svid: async (p) => {
-        const signed = await ca.signer.signAgentX509Svid({ kind: 'server', via: 'inproc', spiffeId: serverId }, { csr: p.csr, spiffeId: p.spiffeId, ttlSeconds: p.ttlSeconds });
-        return { certChain: [...signed.certChain], expiresAt: signed.expiresAt, serial: signed.serialNumber };
-      },
-      getBundle: localBundle,
-    });
-    closers.push(() => attestation?.close());
-    await attestation.start();
+    const { ca, bundle, serverSvid, classifyPeer } = await startCaCore(rt, td, serverId, closers);
+    // Server SVIDs of the standalone attestation and registrar processes, asked for through the datastore.
     closers.push(startServerSvidRequestSigner({ db: rt.db, signer: ca.signer, serverId, clock, logger: rt.logger.child({ component: 'ca' }) }));
-
-    const bundle = await followLocalBundle(rt.db, td.name, rt.logger);
-    closers.push(() => bundle.close());
-    const serverSvid = await startServerSvid({
-      spiffeId: serverId,
-      clock,
-      logger: rt.logger,
-      signer: { sign: async ({ publicKey, spiffeId, ttlSeconds }) => ca.signer.signX509Svid({ kind: 'admin', via: 'inproc' }, { publicKey, spiffeId, ttlSeconds }) },
-    });
-    closers.push(() => serverSvid.close());
-    const admins = await followAdmins(rt, closers);
-    const classifyPeer: PeerClassifier = (id) => {
-      const s = id.toString();
-      if (s === serverId) return 'server';
-      if (admins.has(s)) return 'admin';
-      return attestation?.agentRole(id);
-    };
     const adminGrpc = createGrpcServer({ logger: rt.logger, telemetry: grpcTelemetry, classifyPeer, clock });
     adminGrpc.addService(protos.ca, ca.service);
     const adminSocket = join(rt.dataDir, 'admin.sock');
@@ -136,10 +64,6 @@ export async function startCaProcess(rt: Runtime): Promise<StandaloneService> {
       tls: { svidSource: serverSvid.holder, bundleSource: bundle.holder, clientCertificates: 'optional' },
     });
     closers.push(() => tlsGrpc.close());
-    rt.health.addCheck('ca', async () => {
-      const snap = ca.manager.snapshot;
-      for (const kind of ['x509', 'jwt'] as const) if (snap[kind] === undefined) throw new Error(`no signing ${kind} authority: ${snap.problems[kind] ?? 'unknown reason'}`);
-    });
     return { endpoints: { server_spiffe_id: serverId, admin_socket: adminSocket, ca_endpoint: `${addr.host}:${addr.port}` }, close };
   } catch (err) {
     await close();
