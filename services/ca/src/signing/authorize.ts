@@ -40,8 +40,12 @@ export interface AuthorizeContext {
   readonly agentPathPrefix: string;
 }
 
-/** Decides the subject of a workload SVID (X.509 or JWT) for `caller`, or throws the API error. */
-export async function workloadSubject(caller: Caller, request: SubjectRequest, ctx: AuthorizeContext, now: Date): Promise<SvidSubject> {
+/**
+ * Decides the subject of a workload SVID (X.509 or JWT) for `caller`, or throws the API error.
+ * Synchronous when no entry must be looked up (an admin naming a SPIFFE ID), so the CA's hot path
+ * pays no promise for it.
+ */
+export function workloadSubject(caller: Caller, request: SubjectRequest, ctx: AuthorizeContext, now: Date): SvidSubject | Promise<SvidSubject> {
   const entryId = request.entryId ?? '';
   const spiffeId = request.spiffeId ?? '';
   const extraDns = request.dnsNames ?? [];
@@ -50,31 +54,39 @@ export async function workloadSubject(caller: Caller, request: SubjectRequest, c
       if (entryId === '') throw ApiError.invalid('entry_id', 'required: agents name the entry the SVID is for');
       if (spiffeId !== '') throw ApiError.invalid('spiffe_id', 'must be empty: agents name an entry, not a SPIFFE ID');
       if (extraDns.length > 0) throw ApiError.invalid('dns_names', "must be empty: agents get the entry's DNS names");
-      const entry = await ctx.authorizer.authorizedEntry(caller.spiffeId, entryId);
-      if (entry === undefined) {
-        if ((await ctx.authorizer.getEntry(entryId)) === undefined) throw new ApiError('not_found', `entry_id: no entry ${JSON.stringify(entryId)}`, { field: 'entry_id' });
-        throw new ApiError('permission_denied', `entry_id: entry ${JSON.stringify(entryId)} is not served by agent ${caller.spiffeId}`, { field: 'entry_id' });
-      }
-      const id = checkedId(entry.spiffeId, 'entry_id', ctx);
-      if (isAgentId(id, ctx)) {
-        throw new ApiError('permission_denied', `entry_id: entry ${JSON.stringify(entryId)} names an agent ID; only the attestation service mints agent SVIDs`, { field: 'entry_id' });
-      }
-      return { id, entry: checkedEntry(entry, now), nodeId: caller.spiffeId, dnsNames: entry.dnsNames };
+      return agentEntrySubject(caller.spiffeId, entryId, ctx, now);
     }
     case 'admin': {
       if (entryId !== '' && spiffeId !== '') throw ApiError.invalid('spiffe_id', 'give entry_id or spiffe_id, not both');
       if (entryId === '' && spiffeId === '') throw ApiError.invalid('entry_id', 'give entry_id or spiffe_id');
       if (spiffeId !== '') return { id: checkedId(spiffeId, 'spiffe_id', ctx), entry: undefined, nodeId: null, dnsNames: extraDns };
-      const entry = await ctx.authorizer.getEntry(entryId);
-      if (entry === undefined) throw new ApiError('not_found', `entry_id: no entry ${JSON.stringify(entryId)}`, { field: 'entry_id' });
-      const dnsNames = [...entry.dnsNames, ...extraDns.filter((d) => !entry.dnsNames.includes(d))];
-      return { id: checkedId(entry.spiffeId, 'entry_id', ctx), entry: checkedEntry(entry, now), nodeId: null, dnsNames };
+      return adminEntrySubject(entryId, extraDns, ctx, now);
     }
     case 'server':
       throw new ApiError('permission_denied', 'server callers may only mint agent X.509-SVIDs');
     case 'anonymous':
       throw new ApiError('unauthenticated', 'the CA signs only for authenticated callers');
   }
+}
+
+async function agentEntrySubject(agentId: string, entryId: string, ctx: AuthorizeContext, now: Date): Promise<SvidSubject> {
+  const entry = await ctx.authorizer.authorizedEntry(agentId, entryId);
+  if (entry === undefined) {
+    if ((await ctx.authorizer.getEntry(entryId)) === undefined) throw new ApiError('not_found', `entry_id: no entry ${JSON.stringify(entryId)}`, { field: 'entry_id' });
+    throw new ApiError('permission_denied', `entry_id: entry ${JSON.stringify(entryId)} is not served by agent ${agentId}`, { field: 'entry_id' });
+  }
+  const id = checkedId(entry.spiffeId, 'entry_id', ctx);
+  if (isAgentId(id, ctx)) {
+    throw new ApiError('permission_denied', `entry_id: entry ${JSON.stringify(entryId)} names an agent ID; only the attestation service mints agent SVIDs`, { field: 'entry_id' });
+  }
+  return { id, entry: checkedEntry(entry, now), nodeId: agentId, dnsNames: entry.dnsNames };
+}
+
+async function adminEntrySubject(entryId: string, extraDns: readonly string[], ctx: AuthorizeContext, now: Date): Promise<SvidSubject> {
+  const entry = await ctx.authorizer.getEntry(entryId);
+  if (entry === undefined) throw new ApiError('not_found', `entry_id: no entry ${JSON.stringify(entryId)}`, { field: 'entry_id' });
+  const dnsNames = [...entry.dnsNames, ...extraDns.filter((d) => !entry.dnsNames.includes(d))];
+  return { id: checkedId(entry.spiffeId, 'entry_id', ctx), entry: checkedEntry(entry, now), nodeId: null, dnsNames };
 }
 
 /** Decides the subject of an agent X.509-SVID: only the attestation service (a server) or an admin may ask, and only for an agent ID. */

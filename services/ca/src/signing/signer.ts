@@ -4,7 +4,7 @@
  * @module
  */
 import { performance } from 'node:perf_hooks';
-import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
 import { ApiError, publicError, type Caller, type Clock } from '@signet/platform';
 import { KeyInvalidError, mintJwtSvid, UnsupportedError, X509SvidInvalidError, type MintedX509Svid, type TrustDomain } from '@signet/spiffe';
 import type { IssuanceKind } from '../telemetry/ca-metrics.js';
@@ -63,32 +63,48 @@ export class CaSigner {
   }
 
   /** An X.509-SVID for an entry (agents: one their node serves) or, for admins, any ID of the trust domain. */
-  signX509Svid(caller: Caller, request: X509SvidRequest): Promise<SignedX509Svid> {
-    return this.#observe('x509', caller, async () => {
+  async signX509Svid(caller: Caller, request: X509SvidRequest): Promise<SignedX509Svid> {
+    const call = this.#begin('x509', caller);
+    let signed: SignedX509Svid;
+    try {
       const now = this.#o.clock.now();
       const publicKey = subjectPublicKey(request);
-      const subject = await workloadSubject(caller, request, this.#rules, now);
+      const pending = workloadSubject(caller, request, this.#rules, now);
+      const subject = pending instanceof Promise ? await pending : pending;
       const defaultTtl = this.#o.x509SvidTtlSeconds;
-      return this.#mintX509(subject, publicKey, request, { entryTtl: subject.entry?.x509SvidTtl, defaultTtl }, now);
-    });
+      const minting = this.#mintX509(subject, publicKey, request, { entryTtl: subject.entry?.x509SvidTtl, defaultTtl }, now);
+      signed = minting instanceof Promise ? await minting : minting;
+    } catch (err) {
+      throw this.#failed(call, err);
+    }
+    return this.#succeeded(call, signed);
   }
 
   /** An agent X.509-SVID, for the attestation service (or an admin). */
-  signAgentX509Svid(caller: Caller, request: AgentX509SvidRequest): Promise<SignedX509Svid> {
-    return this.#observe('x509_agent', caller, async () => {
+  async signAgentX509Svid(caller: Caller, request: AgentX509SvidRequest): Promise<SignedX509Svid> {
+    const call = this.#begin('x509_agent', caller);
+    let signed: SignedX509Svid;
+    try {
       const now = this.#o.clock.now();
       const publicKey = subjectPublicKey(request);
       const subject = agentSubject(caller, request.spiffeId, this.#rules);
-      return this.#mintX509(subject, publicKey, request, { entryTtl: 0, defaultTtl: this.#o.agentSvidTtlSeconds }, now);
-    });
+      const minting = this.#mintX509(subject, publicKey, request, { entryTtl: 0, defaultTtl: this.#o.agentSvidTtlSeconds }, now);
+      signed = minting instanceof Promise ? await minting : minting;
+    } catch (err) {
+      throw this.#failed(call, err);
+    }
+    return this.#succeeded(call, signed);
   }
 
   /** A JWT-SVID for an entry (agents: one their node serves) or, for admins, any ID of the trust domain. */
-  signJwtSvid(caller: Caller, request: JwtSvidRequest): Promise<SignedJwtSvid> {
-    return this.#observe('jwt', caller, async () => {
+  async signJwtSvid(caller: Caller, request: JwtSvidRequest): Promise<SignedJwtSvid> {
+    const call = this.#begin('jwt', caller);
+    let signed: SignedJwtSvid;
+    try {
       const now = this.#o.clock.now();
       const audience = checkAudience(request.audience);
-      const subject = await workloadSubject(caller, request, this.#rules, now);
+      const pending = workloadSubject(caller, request, this.#rules, now);
+      const subject = pending instanceof Promise ? await pending : pending;
       const active = this.#o.authorities.activeJwt();
       const ttl = svidTtlSeconds({
         requested: request.ttlSeconds,
@@ -110,41 +126,53 @@ export class CaSigner {
         extraClaims: { jti },
       });
       this.#record(subject, jti, 'jwt', active.authority.id, now, expiresAt);
-      return { spiffeId: subject.id.toString(), token, expiresAt, keyId: active.keyId, authorityId: active.authority.id, entryId: subject.entry?.id };
-    });
+      signed = { spiffeId: subject.id.toString(), token, expiresAt, keyId: active.keyId, authorityId: active.authority.id, entryId: subject.entry?.id };
+    } catch (err) {
+      throw this.#failed(call, err);
+    }
+    return this.#succeeded(call, signed);
   }
 
-  async #mintX509(
+  /**
+   * Mints on this thread when the call is alone (no thread-pool round trip, no promise), or on the
+   * libuv pool when other calls are in progress, so concurrent requests use every core.
+   */
+  #mintX509(
     subject: SvidSubject,
     publicKey: Uint8Array,
     request: PublicKeySource & { readonly ttlSeconds?: number | undefined },
     ttl: { entryTtl: number | undefined; defaultTtl: number },
     now: Date,
-  ): Promise<SignedX509Svid> {
+  ): SignedX509Svid | Promise<SignedX509Svid> {
     const active = this.#o.authorities.activeX509();
     const ttlSeconds = svidTtlSeconds({ requested: request.ttlSeconds, ...ttl, authorityNotAfter: active.authority.notAfter, now });
     const params = { id: subject.id, publicKey, dnsNames: subject.dnsNames, ttlSeconds, now };
-    let minted: MintedX509Svid;
-    try {
-      // Alone, sign on this thread (no thread-pool round trip); with other calls in progress,
-      // on the libuv pool, so concurrent requests use every core.
-      minted = this.#inProgress > 1 ? await active.minter.mintAsync(params) : active.minter.mint(params);
-    } catch (err) {
+    const fail = (err: unknown): never => {
       if (err instanceof KeyInvalidError || err instanceof UnsupportedError) {
         throw ApiError.invalid(request.publicKey !== undefined && request.publicKey.length > 0 ? 'public_key' : 'csr', err.message, err);
       }
       if (err instanceof X509SvidInvalidError && subject.dnsNames.length > 0) throw ApiError.invalid('dns_names', err.message, err);
       throw err;
-    }
-    this.#record(subject, minted.serialNumber, 'x509', active.authority.id, now, minted.notAfter);
-    return {
-      spiffeId: subject.id.toString(),
-      certChain: [minted.certificate, ...active.chain],
-      serialNumber: minted.serialNumber,
-      expiresAt: minted.notAfter,
-      authorityId: active.authority.id,
-      entryId: subject.entry?.id,
     };
+    const signed = (minted: MintedX509Svid): SignedX509Svid => {
+      this.#record(subject, minted.serialNumber, 'x509', active.authority.id, now, minted.notAfter);
+      return {
+        spiffeId: subject.id.toString(),
+        certChain: [minted.certificate, ...active.chain],
+        serialNumber: minted.serialNumber,
+        expiresAt: minted.notAfter,
+        authorityId: active.authority.id,
+        entryId: subject.entry?.id,
+      };
+    };
+    if (this.#inProgress > 1) return active.minter.mintAsync(params).then(signed, fail);
+    let minted: MintedX509Svid;
+    try {
+      minted = active.minter.mint(params);
+    } catch (err) {
+      return fail(err);
+    }
+    return signed(minted);
   }
 
   #record(subject: SvidSubject, serial: string, kind: 'x509' | 'jwt', authorityId: string, issuedAt: Date, expiresAt: Date): void {
@@ -160,29 +188,40 @@ export class CaSigner {
     });
   }
 
-  /** Runs one signing call in a span (not made active: nothing below starts spans), counting its outcome and timing it. */
-  async #observe<T>(kind: IssuanceKind, caller: Caller, fn: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    const metrics = this.#o.metrics;
-    const span = this.#o.tracer.startSpan(SPAN_NAMES[kind], { attributes: { 'signet.caller.kind': caller.kind } });
+  /** Starts observing one signing call: a span (not made active: nothing below starts spans) and its start time. */
+  #begin(kind: IssuanceKind, caller: Caller): SigningCall {
     this.#inProgress++;
-    try {
-      const result = await fn();
-      metrics?.issued(kind, 'ok');
-      metrics?.signingDuration(kind, (performance.now() - started) / 1000);
-      return result;
-    } catch (err) {
-      const { apiCode, internal } = publicError(err);
-      metrics?.issued(kind, apiCode);
-      span.setAttribute('signet.error.code', apiCode);
-      if (internal) span.recordException(err instanceof Error ? err : String(err));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: apiCode });
-      throw err;
-    } finally {
-      this.#inProgress--;
-      span.end();
-    }
+    return { kind, started: performance.now(), span: this.#o.tracer.startSpan(SPAN_NAMES[kind], { attributes: { 'signet.caller.kind': caller.kind } }) };
   }
+
+  /** Ends a call that signed: counts and times it. */
+  #succeeded<T>(call: SigningCall, result: T): T {
+    this.#inProgress--;
+    const metrics = this.#o.metrics;
+    metrics?.issued(call.kind, 'ok');
+    metrics?.signingDuration(call.kind, (performance.now() - call.started) / 1000);
+    call.span.end();
+    return result;
+  }
+
+  /** Ends a call that failed: counts its API code and marks the span; returns the error to throw. */
+  #failed(call: SigningCall, err: unknown): unknown {
+    this.#inProgress--;
+    const { apiCode, internal } = publicError(err);
+    this.#o.metrics?.issued(call.kind, apiCode);
+    call.span.setAttribute('signet.error.code', apiCode);
+    if (internal) call.span.recordException(err instanceof Error ? err : String(err));
+    call.span.setStatus({ code: SpanStatusCode.ERROR, message: apiCode });
+    call.span.end();
+    return err;
+  }
+}
+
+/** One signing call being observed. */
+interface SigningCall {
+  readonly kind: IssuanceKind;
+  readonly started: number;
+  readonly span: Span;
 }
 
 const SPAN_NAMES: Readonly<Record<IssuanceKind, string>> = { x509: 'ca.sign.x509', x509_agent: 'ca.sign.x509_agent', jwt: 'ca.sign.jwt' };

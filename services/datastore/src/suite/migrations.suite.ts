@@ -106,5 +106,57 @@ export function migrationsSuite(ctx: SuiteContext): void {
         TypeError,
       );
     });
+
+    describe('0004 replaces bounded regular expressions with length tests that accept exactly the same values', () => {
+      // [what, the 0001 expression, the 0004 expression], over the value $1.
+      const checks: ReadonlyArray<readonly [string, string, string]> = [
+        ['trust domain names', "$1 ~ '^[a-z0-9._-]{1,255}$'", 'is_trust_domain($1)'],
+        ['record ids', "$1 ~ '^[!-~]{1,255}$'", 'is_record_id($1)'],
+        ['selector and token hashes', "$1 ~ '^[0-9a-f]{64}$'", "char_length($1) = 64 AND $1 ~ '^[0-9a-f]+$'"],
+        ['selector types', "$1 ~ '^[^:[:space:]]{1,128}$'", "char_length($1) <= 128 AND $1 ~ '^[^:[:space:]]+$'"],
+        ['attestation types', "$1 ~ '^[A-Za-z0-9._-]{1,128}$'", "char_length($1) <= 128 AND $1 ~ '^[A-Za-z0-9._-]+$'"],
+        ['agent certificate serials', "$1 ~ '^[0-9a-f]{1,64}$'", "char_length($1) <= 64 AND $1 ~ '^[0-9a-f]+$'"],
+        ['ledger serials', "$1 ~ '^[!-~]{1,128}$'", "char_length($1) <= 128 AND $1 ~ '^[!-~]+$'"],
+        ['server SVID request services', "$1 ~ '^[a-z][a-z0-9_-]{0,62}$'", "char_length($1) <= 63 AND $1 ~ '^[a-z][a-z0-9_-]*$'"],
+      ];
+      const values = [
+        '',
+        'a',
+        'example.org',
+        'Example.org',
+        'ab:cd',
+        'a b',
+        'x\ty',
+        'é',
+        'ééé',
+        '~!#',
+        '0123456789abcdef',
+        'f'.repeat(63),
+        'f'.repeat(64),
+        'f'.repeat(65),
+        'a'.repeat(127),
+        'a'.repeat(128),
+        'a'.repeat(129),
+        'a'.repeat(255),
+        'a'.repeat(256),
+        'é'.repeat(128),
+        'é'.repeat(129),
+        '-a',
+        'a_b-c',
+        'A',
+        'a\n',
+      ];
+      for (const [what, before, after] of checks) {
+        it(`${what}`, async () => {
+          for (const v of values) {
+            const { rows } = await ctx.db.query<{ before: boolean; after: boolean }>(
+              `SELECT coalesce(${before}, false) AS before, coalesce(${after}, false) AS after`,
+              [v],
+            );
+            assert.equal(rows[0]?.after, rows[0]?.before, `${what}: ${JSON.stringify(v)} (length ${v.length})`);
+          }
+        });
+      }
+    });
   });
 }

@@ -40,6 +40,15 @@ describe('DER writer', () => {
   it('refuses malformed OIDs with TypeError', () => {
     for (const bad of ['', '1', '3.1', '1.40', '1.2.a', '1..2', '1.02']) assert.throws(() => oid(bad), TypeError, bad);
   });
+  it('refuses a malformed OID again on a second call (failures are not memoized)', () => {
+    assert.throws(() => oid('1.02'), TypeError);
+    assert.throws(() => oid('1.02'), TypeError);
+  });
+  it('gives the same encoding on every call of a memoized OID', () => {
+    const first = hex(oid('2.5.29.17'));
+    assert.equal(first, '0603551d11');
+    assert.equal(hex(oid('2.5.29.17')), first);
+  });
 
   const ints: [string, Uint8Array, string][] = [
     ['adds a sign octet when the top bit is set', Uint8Array.of(0x80), '02020080'],

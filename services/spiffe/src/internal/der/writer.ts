@@ -56,8 +56,24 @@ export function implicitPrimitive(n: number, contents: Uint8Array): Uint8Array {
   return tlv(contextTag(n, false), contents);
 }
 
-/** Encodes an OBJECT IDENTIFIER from its dotted form. */
+/** Encodings of the OIDs seen so far: a program names a small, fixed set of them. */
+const oidCache = new Map<string, Uint8Array>();
+const OID_CACHE_LIMIT = 1024;
+
+/**
+ * Encodes an OBJECT IDENTIFIER from its dotted form. Encodings are memoized; the returned array
+ * is shared and must not be modified (every encoder here copies it into the element it builds).
+ */
 export function oid(dotted: string): Uint8Array {
+  let der = oidCache.get(dotted);
+  if (der === undefined) {
+    der = encodeOid(dotted);
+    if (oidCache.size < OID_CACHE_LIMIT) oidCache.set(dotted, der);
+  }
+  return der;
+}
+
+function encodeOid(dotted: string): Uint8Array {
   const arcs = dotted.split('.').map((a) => {
     if (!/^(0|[1-9][0-9]*)$/.test(a)) throw new TypeError(`der: invalid OID "${dotted}"`);
     return Number(a);

@@ -3,8 +3,8 @@
  * complete `Extension` element, ready to be placed in the extensions SEQUENCE.
  */
 import { Oid } from '../../internal/der/oids.js';
-import { contextTag } from '../../internal/der/tags.js';
-import { boolean, ia5String, namedBitString, octetString, oid, sequence, smallInteger, tlv } from '../../internal/der/writer.js';
+import { Tag, contextTag } from '../../internal/der/tags.js';
+import { boolean, ia5String, lengthOfLength, namedBitString, octetString, oid, sequence, smallInteger, tlv, writeHeader } from '../../internal/der/writer.js';
 
 /** `Extension ::= SEQUENCE { extnID, critical DEFAULT FALSE, extnValue OCTET STRING }` */
 export function extension(extnId: string, critical: boolean, value: Uint8Array): Uint8Array {
@@ -28,13 +28,46 @@ export function extKeyUsageExtension(purposes: readonly string[], critical = fal
   return extension(Oid.extKeyUsage, critical, sequence(...purposes.map(oid)));
 }
 
-/** Subject alternative name (§4.2.1.6) with URIs then DNS names; callers validate the names. */
+/**
+ * Subject alternative name (§4.2.1.6) with URIs then DNS names; callers validate the names, which
+ * must be ASCII (SPIFFE IDs and validated DNS names are). Written into one buffer without
+ * intermediate elements, as the minter calls it for every leaf.
+ */
 export function subjectAltNameExtension(names: { uris?: readonly string[]; dnsNames?: readonly string[] }, critical = false): Uint8Array {
-  const gn = [
-    ...(names.uris ?? []).map((u) => implicitIa5(6, u)),
-    ...(names.dnsNames ?? []).map((d) => implicitIa5(2, d)),
-  ];
-  return extension(Oid.subjectAltName, critical, sequence(...gn));
+  const uris = names.uris ?? NO_NAMES;
+  const dnsNames = names.dnsNames ?? NO_NAMES;
+  let namesLen = 0;
+  for (const u of uris) namesLen += 1 + lengthOfLength(u.length) + u.length;
+  for (const d of dnsNames) namesLen += 1 + lengthOfLength(d.length) + d.length;
+  const seqLen = 1 + lengthOfLength(namesLen) + namesLen;
+  const extLen = SAN_OID.byteLength + (critical ? 3 : 0) + 1 + lengthOfLength(seqLen) + seqLen;
+  const out = new Uint8Array(1 + lengthOfLength(extLen) + extLen);
+  let pos = writeHeader(out, 0, Tag.SEQUENCE, extLen);
+  out.set(SAN_OID, pos);
+  pos += SAN_OID.byteLength;
+  if (critical) {
+    out[pos++] = Tag.BOOLEAN;
+    out[pos++] = 1;
+    out[pos++] = 0xff;
+  }
+  pos = writeHeader(out, pos, Tag.OCTET_STRING, seqLen);
+  pos = writeHeader(out, pos, Tag.SEQUENCE, namesLen);
+  for (const u of uris) pos = writeAsciiName(out, pos, 6, u);
+  for (const d of dnsNames) pos = writeAsciiName(out, pos, 2, d);
+  return out;
+}
+
+const SAN_OID = oid(Oid.subjectAltName);
+const NO_NAMES: readonly string[] = [];
+
+function writeAsciiName(out: Uint8Array, pos: number, form: number, text: string): number {
+  pos = writeHeader(out, pos, contextTag(form, false), text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) throw new TypeError(`der: "${text}" is not ASCII`);
+    out[pos++] = c;
+  }
+  return pos;
 }
 
 /** Subject key identifier (§4.2.1.2). */

@@ -148,7 +148,7 @@ export class X509SvidMinter {
   mint(params: MintX509SvidParams): MintedX509Svid {
     const { tbs, result } = this.#prepare(params);
     const signature = sign(this.#template.signatureAlgorithm.hash, tbs, this.#caKey);
-    return { ...result, certificate: writeCertificate(tbs, this.#template.signatureAlgorithm.identifier, signature) };
+    return minted(result, writeCertificate(tbs, this.#template.signatureAlgorithm.identifier, signature));
   }
 
   /** Like {@link X509SvidMinter.mint}, but signs on the libuv thread pool, so many mints in flight use every core. */
@@ -163,7 +163,7 @@ export class X509SvidMinter {
     return new Promise((resolve, reject) => {
       sign(this.#template.signatureAlgorithm.hash, tbs, this.#caKey, (err, signature) => {
         if (err) reject(err);
-        else resolve({ ...result, certificate: writeCertificate(tbs, this.#template.signatureAlgorithm.identifier, signature) });
+        else resolve(minted(result, writeCertificate(tbs, this.#template.signatureAlgorithm.identifier, signature)));
       });
     });
   }
@@ -206,10 +206,14 @@ export class X509SvidMinter {
       spki,
       keyKind: info.kind as KeyKind,
       keyBits: info.keyBits,
-      subjectAltName: subjectAltNameExtension({ uris: [id.toString()], dnsNames: dnsNames ?? [] }, sanCritical),
+      subjectAltName: subjectAltNameExtension({ uris: [id.toString()], dnsNames }, sanCritical),
     };
     return { tbs: writeLeafTbs(this.#template, values), result: { serialNumber: serialHex, notBefore, notAfter } };
   }
+}
+
+function minted(r: Prepared['result'], certificate: Uint8Array): MintedX509Svid {
+  return { certificate, serialNumber: r.serialNumber, notBefore: r.notBefore, notAfter: r.notAfter };
 }
 
 function keyFail(m: string): never {
