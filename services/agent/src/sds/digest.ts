@@ -2,14 +2,14 @@
  * Short content hashes (resource and stream versions) and nonces.
  * @module
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** Hex characters kept of a SHA-256 digest for versions (64 bits). */
 const VERSION_HEX_CHARS = 16;
 
 /** A short hex SHA-256 of `bytes`: the per-resource version of an encoded secret. */
 export function contentVersion(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, VERSION_HEX_CHARS);
+  return hash('sha256', bytes, 'hex').slice(0, VERSION_HEX_CHARS);
 }
 
 /**
@@ -18,9 +18,9 @@ export function contentVersion(bytes: Uint8Array): string {
  */
 export function setVersion(entries: Iterable<readonly [string, string]>): string {
   const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const hash = createHash('sha256');
-  for (const [name, version] of sorted) hash.update(name).update('\0').update(version).update('\n');
-  return hash.digest('hex').slice(0, VERSION_HEX_CHARS);
+  let text = '';
+  for (const [name, version] of sorted) text += `${name}\0${version}\n`;
+  return hash('sha256', text, 'hex').slice(0, VERSION_HEX_CHARS);
 }
 
 /** 48 random bits per process: nonces of different agent runs never collide. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { coalesceDelta, coalesceSotw, deltaResponseMessage, readDeltaRequest, readSotwRequest, sotwResponseMessage } from './messages.js';
-import { SECRET_TYPE_URL } from './protos.js';
+import { coalesceDelta, coalesceSotw, deltaResponseMessage, readDeltaRequest, readSotwRequest } from './messages.js';
+import { SECRET_TYPE_URL, sdsProtos } from './protos.js';
+import { encodeSotwResponse } from './response-wire.js';
 import type { SdsResource } from './resource.js';
 
 const resource: SdsResource = { name: 'A', version: 'v1', kind: 'validation_context', any: { type_url: SECRET_TYPE_URL, value: Buffer.from('x') } };
@@ -45,12 +46,39 @@ describe('xDS message translation', () => {
   });
 
   it('responses carry the Secret type URL; Delta never reports removed resources', () => {
-    const sotw = sotwResponseMessage({ versionInfo: 'v', nonce: 'n', resources: [resource], reason: 'initial' });
-    assert.equal(sotw.type_url, SECRET_TYPE_URL);
-    assert.deepEqual(sotw.resources, [resource.any]);
     const delta = deltaResponseMessage({ nonce: 'n', systemVersionInfo: 'v', resources: [resource], reason: 'update' });
     assert.equal(delta.type_url, SECRET_TYPE_URL);
     assert.deepEqual(delta.removed_resources, []);
     assert.deepEqual(delta.resources, [{ name: 'A', version: 'v1', resource: resource.any, aliases: [] }]);
+  });
+
+  describe('SotW responses are encoded on the wire as the DiscoveryResponse proto reads them', () => {
+    const decode = (bytes: Buffer): Record<string, unknown> => sdsProtos().service['StreamSecrets']!.responseDeserialize(bytes) as Record<string, unknown>;
+    const big: SdsResource = { name: 'B', version: 'v2', kind: 'tls_certificate', any: { type_url: SECRET_TYPE_URL, value: Buffer.alloc(70_000, 7) } };
+    const cases: ReadonlyArray<readonly [string, { versionInfo: string; nonce: string; resources: SdsResource[] }]> = [
+      ['one small resource', { versionInfo: 'v', nonce: 'n', resources: [resource] }],
+      ['two resources, one larger than 16 KiB (multi-byte lengths)', { versionInfo: '0123456789abcdef', nonce: 'abcdef0123', resources: [resource, big] }],
+      ['a non-ASCII version', { versionInfo: 'version-é', nonce: 'n-1', resources: [big] }],
+    ];
+    for (const [what, r] of cases) {
+      it(what, () => {
+        const decoded = decode(encodeSotwResponse({ ...r, reason: 'update' }));
+        assert.equal(decoded['version_info'], r.versionInfo);
+        assert.equal(decoded['nonce'], r.nonce);
+        assert.equal(decoded['type_url'], SECRET_TYPE_URL);
+        assert.equal(decoded['canary'], false);
+        const resources = decoded['resources'] as { type_url: string; value: Buffer }[];
+        assert.deepEqual(
+          resources.map((x) => [x.type_url, Buffer.from(x.value).toString('hex')]),
+          r.resources.map((x) => [x.any.type_url, Buffer.from(x.any.value).toString('hex')]),
+        );
+      });
+    }
+
+    it('gives the same bytes twice for the same resource (its field is encoded once and reused)', () => {
+      const a = encodeSotwResponse({ versionInfo: 'v', nonce: 'n', resources: [big], reason: 'update' });
+      const b = encodeSotwResponse({ versionInfo: 'v', nonce: 'n', resources: [big], reason: 'update' });
+      assert.ok(a.equals(b));
+    });
   });
 });

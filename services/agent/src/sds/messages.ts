@@ -7,7 +7,7 @@ import type { NodeLike } from './node-form.js';
 import { SECRET_TYPE_URL } from './protos.js';
 import type { DeltaRequest, DeltaResponse } from './delta-state.js';
 import type { NackDetail } from './resource.js';
-import type { SotwRequest, SotwResponse } from './sotw-state.js';
+import type { SotwRequest } from './sotw-state.js';
 
 /** A decoded `DiscoveryRequest` (only the fields read). */
 export interface DiscoveryRequestMessage {
@@ -110,17 +110,6 @@ export function coalesceDelta(requests: readonly DeltaRequest[]): DeltaRequest |
     for (const [name, version] of request.initialVersions) if (!initialVersions.has(name)) initialVersions.set(name, version);
   }
   return { subscribe: [...names], unsubscribe: [], initialVersions, responseNonce: '', errorDetail: undefined };
-}
-
-/** The `DiscoveryResponse` of a SotW response: Secret type URL on the response and every `Any`. */
-export function sotwResponseMessage(response: SotwResponse): DiscoveryResponseMessage {
-  return {
-    version_info: response.versionInfo,
-    resources: response.resources.map((r) => r.any),
-    type_url: SECRET_TYPE_URL,
-    nonce: response.nonce,
-    canary: false,
-  };
 }
 
 /** The `DeltaDiscoveryResponse` of a Delta response; `removed_resources` is always empty. */

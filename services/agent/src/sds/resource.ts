@@ -25,6 +25,11 @@ export interface SdsResource {
   readonly kind: SecretKind;
   /** The encoded secret in an `Any` with the Secret type URL. Holds key material: never log it. */
   readonly any: EncodedAny;
+  /**
+   * The same `Any` as a `DiscoveryResponse.resources` field on the wire, when encoded ahead
+   * (`any.value` is then a view into it). Holds key material: never log it.
+   */
+  readonly wire?: Uint8Array;
 }
 
 /** The secret of `name` as of some view, or `undefined` when the workload has none by that name. */

@@ -9,6 +9,7 @@ import { contentVersion } from './digest.js';
 import { certificatesPem, privateKeyPem } from './pem.js';
 import { SECRET_TYPE_URL, SPIFFE_VALIDATOR_NAME, SPIFFE_VALIDATOR_TYPE_URL, sdsProtos } from './protos.js';
 import type { SdsResource, ValidatorForm } from './resource.js';
+import { encodeResourceField } from './response-wire.js';
 
 /**
  * The `tls_certificate` secret of `svid` under `name`: the chain (leaf first) as PEM and the
@@ -59,10 +60,12 @@ export function encodeValidationContext(name: string, bundles: readonly TrustBun
 }
 
 function resource(name: string, kind: SdsResource['kind'], bytes: Uint8Array): SdsResource {
+  const { field, value } = encodeResourceField(SECRET_TYPE_URL, bytes);
   return Object.freeze({
     name,
     kind,
-    version: contentVersion(bytes),
-    any: Object.freeze({ type_url: SECRET_TYPE_URL, value: bytes }),
+    version: contentVersion(value),
+    any: Object.freeze({ type_url: SECRET_TYPE_URL, value }),
+    wire: field,
   });
 }

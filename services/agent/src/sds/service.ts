@@ -125,7 +125,7 @@ export function createSdsService(deps: SdsServiceDeps): SdsService {
   };
 
   return {
-    definition: protos.service,
+    definition: serverDefinition(protos.service),
     implementation,
     config,
     lastNacks: () => telemetry.lastNacks(),
@@ -137,6 +137,24 @@ export function createSdsService(deps: SdsServiceDeps): SdsService {
       sessions.clear();
       gate.close();
       hub.close();
+    },
+  };
+}
+
+/**
+ * The SDS service definition as the server registers it: `StreamSecrets` responses are written
+ * already encoded (`encodeSotwResponse`), so its serializer passes bytes through; anything else is
+ * serialized by the proto definition as usual.
+ */
+function serverDefinition(service: ServiceDefinition): ServiceDefinition {
+  const stream = service['StreamSecrets'];
+  if (stream === undefined) throw new Error('the SDS definition has no StreamSecrets method');
+  const serialize = stream.responseSerialize;
+  return {
+    ...service,
+    StreamSecrets: {
+      ...stream,
+      responseSerialize: (value: unknown): Buffer => (Buffer.isBuffer(value) ? value : serialize(value)),
     },
   };
 }

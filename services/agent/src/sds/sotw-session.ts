@@ -4,7 +4,8 @@
  * @module
  */
 import type { ServerDuplexStream } from '@grpc/grpc-js';
-import { coalesceSotw, readSotwRequest, sotwResponseMessage, type DiscoveryRequestMessage } from './messages.js';
+import { coalesceSotw, readSotwRequest, type DiscoveryRequestMessage } from './messages.js';
+import { encodeSotwResponse } from './response-wire.js';
 import type { SdsResource, SecretLookup } from './resource.js';
 import { SotwStreamState, type SotwOutcome, type SotwRequest, type SotwResponse } from './sotw-state.js';
 import { StreamSession, type StreamSessionDeps } from './stream-session.js';
@@ -45,6 +46,6 @@ export class SotwSession extends StreamSession<DiscoveryRequestMessage, SotwRequ
   }
 
   protected toMessage(response: SotwResponse): object {
-    return sotwResponseMessage(response);
+    return encodeSotwResponse(response);
   }
 }

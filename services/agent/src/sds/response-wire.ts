@@ -1,0 +1,97 @@
+/**
+ * The wire encoding of SotW `DiscoveryResponse`s, written directly: each resource's `Any` field is
+ * encoded once (and shared by every stream that sends it), and a response is its version, those
+ * fields, the type URL and its nonce, concatenated. At 10,000 streams, going through proto-loader's
+ * `fromObject` and protobufjs for every response cost a noticeable share of a rotation's push.
+ * The `StreamSecrets` definition of the SDS service passes these bytes through unchanged.
+ * @module
+ */
+import type { SdsResource } from './resource.js';
+import type { SotwResponse } from './sotw-state.js';
+import { SECRET_TYPE_URL } from './protos.js';
+
+// Field tags (field number << 3 | wire type 2, length-delimited).
+const ANY_TYPE_URL = 0x0a; // google.protobuf.Any.type_url = 1
+const ANY_VALUE = 0x12; // google.protobuf.Any.value = 2
+const VERSION_INFO = 0x0a; // DiscoveryResponse.version_info = 1
+const RESOURCES = 0x12; // DiscoveryResponse.resources = 2
+const TYPE_URL = 0x22; // DiscoveryResponse.type_url = 4
+const NONCE = 0x2a; // DiscoveryResponse.nonce = 5
+
+const anyFields = new WeakMap<SdsResource, Uint8Array>();
+
+/** The encoded `DiscoveryResponse` of `response` (canary false, no control plane). */
+export function encodeSotwResponse(response: SotwResponse): Buffer {
+  const fields = response.resources.map(resourceField);
+  let size = stringFieldSize(response.versionInfo) + stringFieldSize(SECRET_TYPE_URL) + stringFieldSize(response.nonce);
+  for (const f of fields) size += f.byteLength;
+  const out = Buffer.allocUnsafe(size);
+  let pos = writeStringField(out, 0, VERSION_INFO, response.versionInfo);
+  for (const f of fields) {
+    out.set(f, pos);
+    pos += f.byteLength;
+  }
+  pos = writeStringField(out, pos, TYPE_URL, SECRET_TYPE_URL);
+  pos = writeStringField(out, pos, NONCE, response.nonce);
+  if (pos !== size) throw new Error(`SDS: internal error: response length ${pos} ≠ ${size}`);
+  return out;
+}
+
+/**
+ * Encodes a `resources` field (tag, length, `Any { type_url, value }`) into a buffer of its own,
+ * and returns it with `value` as a view into it, so that a resource holds its bytes once.
+ */
+export function encodeResourceField(typeUrl: string, value: Uint8Array): { readonly field: Uint8Array; readonly value: Uint8Array } {
+  const anyLength = stringFieldSize(typeUrl) + 1 + varintSize(value.byteLength) + value.byteLength;
+  const field = Buffer.allocUnsafeSlow(1 + varintSize(anyLength) + anyLength);
+  let pos = writeVarint(field, writeTag(field, 0, RESOURCES), anyLength);
+  pos = writeStringField(field, pos, ANY_TYPE_URL, typeUrl);
+  pos = writeVarint(field, writeTag(field, pos, ANY_VALUE), value.byteLength);
+  field.set(value, pos);
+  return { field, value: field.subarray(pos) };
+}
+
+/** The `resources` field of `resource`: its own `wire`, or encoded once and remembered. */
+function resourceField(resource: SdsResource): Uint8Array {
+  if (resource.wire !== undefined) return resource.wire;
+  let field = anyFields.get(resource);
+  if (field === undefined) {
+    field = encodeResourceField(resource.any.type_url, resource.any.value).field;
+    anyFields.set(resource, field);
+  }
+  return field;
+}
+
+function writeTag(out: Uint8Array, pos: number, tag: number): number {
+  out[pos] = tag;
+  return pos + 1;
+}
+
+function stringFieldSize(s: string): number {
+  const n = Buffer.byteLength(s, 'utf8');
+  return 1 + varintSize(n) + n;
+}
+
+function writeStringField(out: Buffer, pos: number, tag: number, s: string): number {
+  const n = Buffer.byteLength(s, 'utf8');
+  pos = writeVarint(out, writeTag(out, pos, tag), n);
+  return pos + out.write(s, pos, 'utf8');
+}
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+}
+
+function writeVarint(out: Uint8Array, pos: number, n: number): number {
+  while (n >= 0x80) {
+    out[pos++] = (n & 0x7f) | 0x80;
+    n = Math.floor(n / 128);
+  }
+  out[pos++] = n;
+  return pos;
+}
