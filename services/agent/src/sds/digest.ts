@@ -13,10 +13,13 @@ export function contentVersion(bytes: Uint8Array): string {
 }
 
 /**
- * A short hex SHA-256 over `name → version` pairs, order-independent (pairs are sorted by name):
- * a version for a set of resources.
+ * A version for a set of resources: for one resource, its own version; else a short hex SHA-256
+ * over the `name → version` pairs, order-independent (pairs are sorted by name).
  */
-export function setVersion(entries: Iterable<readonly [string, string]>): string {
+export function setVersion(entries: ReadonlyMap<string, string> | Iterable<readonly [string, string]>): string {
+  // One resource (Envoy opens a stream per secret): its version already names its content and
+  // its name (the name is inside the hashed secret), so it stands for the set.
+  if (entries instanceof Map && entries.size === 1) return entries.values().next().value as string;
   const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   let text = '';
   for (const [name, version] of sorted) text += `${name}\0${version}\n`;

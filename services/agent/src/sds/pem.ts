@@ -9,7 +9,23 @@ export function certificatesPem(ders: readonly Uint8Array[]): Buffer {
   return Buffer.from(ders.map((der) => encodePem('CERTIFICATE', der)).join(''), 'ascii');
 }
 
-/** A PKCS#8 `PRIVATE KEY` block, as bytes. Never log the result. */
-export function privateKeyPem(pkcs8Der: Uint8Array): Buffer {
-  return Buffer.from(encodePem('PRIVATE KEY', pkcs8Der), 'ascii');
+/** Octets of one PEM block of `derLength` octets under `label` (64-character lines, as `encodePem`). */
+export function pemBlockLength(label: string, derLength: number): number {
+  const b64 = 4 * Math.ceil(derLength / 3);
+  return 2 * label.length + 32 + b64 + Math.ceil(b64 / 64);
+}
+
+/**
+ * Writes the PEM block `encodePem(label, der)` gives, as ASCII bytes, into `out` at `pos`; returns
+ * the position after it. (Used to write a secret into its final buffer without intermediate strings
+ * of the whole block.)
+ */
+export function writePemBlock(out: Buffer, pos: number, label: string, der: Uint8Array): number {
+  const b64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  pos += out.write(`-----BEGIN ${label}-----\n`, pos, 'latin1');
+  for (let i = 0; i < b64.length; i += 64) {
+    pos += out.write(b64.slice(i, i + 64), pos, 'latin1');
+    out[pos++] = 0x0a;
+  }
+  return pos + out.write(`-----END ${label}-----\n`, pos, 'latin1');
 }

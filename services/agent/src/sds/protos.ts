@@ -34,6 +34,7 @@ export const SDS_LOADER_OPTIONS: protoLoader.Options = Object.freeze({
 
 const SDS_PROTO = 'envoy/service/secret/v3/sds.proto';
 const SECRET_PROTOS = [
+  'envoy/service/discovery/v3/discovery.proto',
   'envoy/extensions/transport_sockets/tls/v3/secret.proto',
   'envoy/extensions/transport_sockets/tls/v3/tls_spiffe_validator_config.proto',
 ];
@@ -50,6 +51,8 @@ export interface SdsProtos {
   readonly Secret: protobuf.Type;
   /** `envoy.extensions.transport_sockets.tls.v3.SPIFFECertValidatorConfig`. */
   readonly SpiffeValidatorConfig: protobuf.Type;
+  /** `envoy.service.discovery.v3.DiscoveryRequest` (snake_case field names, as proto-loader's `keepCase`). */
+  readonly DiscoveryRequest: protobuf.Type;
 }
 
 let cached: SdsProtos | undefined;
@@ -75,6 +78,7 @@ export function sdsProtos(): SdsProtos {
     service,
     Secret: root.lookupType('envoy.extensions.transport_sockets.tls.v3.Secret'),
     SpiffeValidatorConfig: root.lookupType('envoy.extensions.transport_sockets.tls.v3.SPIFFECertValidatorConfig'),
+    DiscoveryRequest: root.lookupType('envoy.service.discovery.v3.DiscoveryRequest'),
   });
   return cached;
 }

@@ -9,6 +9,7 @@
 import type { SdsResource } from './resource.js';
 import type { SotwResponse } from './sotw-state.js';
 import { SECRET_TYPE_URL } from './protos.js';
+import { fieldSize, stringFieldSize, writeFieldHeader, writeStringField } from './protobuf-wire.js';
 
 // Field tags (field number << 3 | wire type 2, length-delimited).
 const ANY_TYPE_URL = 0x0a; // google.protobuf.Any.type_url = 1
@@ -42,13 +43,21 @@ export function encodeSotwResponse(response: SotwResponse): Buffer {
  * and returns it with `value` as a view into it, so that a resource holds its bytes once.
  */
 export function encodeResourceField(typeUrl: string, value: Uint8Array): { readonly field: Uint8Array; readonly value: Uint8Array } {
-  const anyLength = stringFieldSize(typeUrl) + 1 + varintSize(value.byteLength) + value.byteLength;
-  const field = Buffer.allocUnsafeSlow(1 + varintSize(anyLength) + anyLength);
-  let pos = writeVarint(field, writeTag(field, 0, RESOURCES), anyLength);
+  const { field, valueAt } = allocResourceField(typeUrl, value.byteLength);
+  field.set(value, valueAt);
+  return { field, value: field.subarray(valueAt) };
+}
+
+/**
+ * A buffer of its own for a `resources` field whose `Any` has `typeUrl` and a value of
+ * `valueLength` octets, with everything but the value written; the value goes at `valueAt`.
+ */
+export function allocResourceField(typeUrl: string, valueLength: number): { readonly field: Buffer; readonly valueAt: number } {
+  const anyLength = stringFieldSize(typeUrl) + fieldSize(valueLength);
+  const field = Buffer.allocUnsafeSlow(fieldSize(anyLength));
+  let pos = writeFieldHeader(field, 0, RESOURCES, anyLength);
   pos = writeStringField(field, pos, ANY_TYPE_URL, typeUrl);
-  pos = writeVarint(field, writeTag(field, pos, ANY_VALUE), value.byteLength);
-  field.set(value, pos);
-  return { field, value: field.subarray(pos) };
+  return { field, valueAt: writeFieldHeader(field, pos, ANY_VALUE, valueLength) };
 }
 
 /** The `resources` field of `resource`: its own `wire`, or encoded once and remembered. */
@@ -60,38 +69,4 @@ function resourceField(resource: SdsResource): Uint8Array {
     anyFields.set(resource, field);
   }
   return field;
-}
-
-function writeTag(out: Uint8Array, pos: number, tag: number): number {
-  out[pos] = tag;
-  return pos + 1;
-}
-
-function stringFieldSize(s: string): number {
-  const n = Buffer.byteLength(s, 'utf8');
-  return 1 + varintSize(n) + n;
-}
-
-function writeStringField(out: Buffer, pos: number, tag: number, s: string): number {
-  const n = Buffer.byteLength(s, 'utf8');
-  pos = writeVarint(out, writeTag(out, pos, tag), n);
-  return pos + out.write(s, pos, 'utf8');
-}
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(out: Uint8Array, pos: number, n: number): number {
-  while (n >= 0x80) {
-    out[pos++] = (n & 0x7f) | 0x80;
-    n = Math.floor(n / 128);
-  }
-  out[pos++] = n;
-  return pos;
 }

@@ -116,6 +116,28 @@ describe('SDS StreamSecrets (SotW) over a Unix socket', () => {
     });
   });
 
+  const nodeForms: ReadonlyArray<readonly [string, object, 'spiffe' | 'trusted_ca']> = [
+    ['a bool_value metadata true selects trusted_ca', { id: 'n', metadata: { fields: { disable_spiffe_cert_validation: { boolValue: true } } } }, 'trusted_ca'],
+    ['a bool_value metadata false keeps the SPIFFE validator', { id: 'n', metadata: { fields: { disable_spiffe_cert_validation: { boolValue: false } } } }, 'spiffe'],
+    ['an Envoy older than 1.18 (no SPIFFE validator) gets trusted_ca', { id: 'n', user_agent_build_version: { version: { major_number: 1, minor_number: 17 } } }, 'trusted_ca'],
+    ['Envoy 1.18 gets the SPIFFE validator', { id: 'n', user_agent_build_version: { version: { major_number: 1, minor_number: 18 } } }, 'spiffe'],
+  ];
+  for (const [what, node, form] of nodeForms) {
+    it(`node on the wire: ${what}`, async () => {
+      await withSds(async (h) => {
+        h.views.set(W('web'), webView);
+        const s = h.client('web').sotw();
+        s.subscribe(['ROOTCA'], node);
+        const secret = (await s.next()).secrets[0];
+        if (form === 'spiffe') assert.equal(secret?.validator?.trustDomains[0]?.name, TD);
+        else {
+          assert.equal(secret?.validator, undefined);
+          assert.match(secret?.trustedCa ?? '', /BEGIN CERTIFICATE/);
+        }
+      });
+    });
+  }
+
   it('an ACK gets no response', async () => {
     await withSds(async (h) => {
       h.views.set(W('web'), webView);

@@ -6,24 +6,44 @@
  */
 import type { TrustBundle, WorkloadSvid } from '../domain/view.js';
 import { contentVersion } from './digest.js';
-import { certificatesPem, privateKeyPem } from './pem.js';
+import { certificatesPem, pemBlockLength, writePemBlock } from './pem.js';
+import { fieldSize, stringFieldSize, writeFieldHeader, writeStringField } from './protobuf-wire.js';
 import { SECRET_TYPE_URL, SPIFFE_VALIDATOR_NAME, SPIFFE_VALIDATOR_TYPE_URL, sdsProtos } from './protos.js';
 import type { SdsResource, ValidatorForm } from './resource.js';
-import { encodeResourceField } from './response-wire.js';
+import { allocResourceField, encodeResourceField } from './response-wire.js';
 
 /**
  * The `tls_certificate` secret of `svid` under `name`: the chain (leaf first) as PEM and the
- * PKCS#8 key as PEM, both `inline_bytes`.
+ * PKCS#8 key as PEM, both `inline_bytes`. Written straight into the buffer of its `resources`
+ * field, PEM included: the bytes protobufjs would give for
+ * `Secret { name, tls_certificate { certificate_chain { inline_bytes }, private_key { inline_bytes } } }`.
  */
 export function encodeTlsCertificate(name: string, svid: WorkloadSvid): SdsResource {
-  const secret = {
+  let chainLength = 0;
+  for (const der of svid.certChain) chainLength += pemBlockLength('CERTIFICATE', der.byteLength);
+  const keyLength = pemBlockLength('PRIVATE KEY', svid.privateKey.byteLength);
+  const chainSource = fieldSize(chainLength); // DataSource { inline_bytes = 2 }
+  const keySource = fieldSize(keyLength);
+  const tlsCertificate = fieldSize(chainSource) + fieldSize(keySource); // { certificate_chain = 1, private_key = 2 }
+  const secretLength = stringFieldSize(name) + fieldSize(tlsCertificate); // Secret { name = 1, tls_certificate = 2 }
+  const { field, valueAt } = allocResourceField(SECRET_TYPE_URL, secretLength);
+  let pos = writeStringField(field, valueAt, 0x0a, name);
+  pos = writeFieldHeader(field, pos, 0x12, tlsCertificate);
+  pos = writeFieldHeader(field, pos, 0x0a, chainSource);
+  pos = writeFieldHeader(field, pos, 0x12, chainLength);
+  for (const der of svid.certChain) pos = writePemBlock(field, pos, 'CERTIFICATE', der);
+  pos = writeFieldHeader(field, pos, 0x12, keySource);
+  pos = writeFieldHeader(field, pos, 0x12, keyLength);
+  pos = writePemBlock(field, pos, 'PRIVATE KEY', svid.privateKey);
+  if (pos !== field.byteLength) throw new Error(`SDS: internal error: secret length ${pos} ≠ ${field.byteLength}`);
+  const value = field.subarray(valueAt);
+  return Object.freeze({
     name,
-    tls_certificate: {
-      certificate_chain: { inline_bytes: certificatesPem(svid.certChain) },
-      private_key: { inline_bytes: privateKeyPem(svid.privateKey) },
-    },
-  };
-  return resource(name, 'tls_certificate', sdsProtos().Secret.encode(secret).finish());
+    kind: 'tls_certificate',
+    version: contentVersion(value),
+    any: Object.freeze({ type_url: SECRET_TYPE_URL, value }),
+    wire: field,
+  });
 }
 
 /**

@@ -16,7 +16,7 @@ import { nextNonce } from './digest.js';
 import { fetchSecretsHandler } from './fetch.js';
 import { SdsHub } from './hub.js';
 import type { DeltaDiscoveryRequestMessage, DiscoveryRequestMessage } from './messages.js';
-import { sdsProtos } from './protos.js';
+import { sdsProtos, type SdsProtos } from './protos.js';
 import { RotationGate } from './rotation-gate.js';
 import { SotwSession } from './sotw-session.js';
 import type { StreamSession, StreamSessionDeps } from './stream-session.js';
@@ -125,7 +125,7 @@ export function createSdsService(deps: SdsServiceDeps): SdsService {
   };
 
   return {
-    definition: serverDefinition(protos.service),
+    definition: serverDefinition(protos.service, protos),
     implementation,
     config,
     lastNacks: () => telemetry.lastNacks(),
@@ -142,18 +142,24 @@ export function createSdsService(deps: SdsServiceDeps): SdsService {
 }
 
 /**
- * The SDS service definition as the server registers it: `StreamSecrets` responses are written
- * already encoded (`encodeSotwResponse`), so its serializer passes bytes through; anything else is
- * serialized by the proto definition as usual.
+ * The SDS service definition as the server registers it, for `StreamSecrets` (the hot path: one
+ * ACK per response on every stream):
+ * - requests are decoded to protobufjs messages without the conversion to plain objects (unset
+ *   fields read as their proto3 defaults from the message prototype, which is all
+ *   `readSotwRequest` and the node checks need);
+ * - responses are written already encoded (`encodeSotwResponse`), so the serializer passes bytes
+ *   through (anything else is serialized by the proto definition as usual).
  */
-function serverDefinition(service: ServiceDefinition): ServiceDefinition {
+function serverDefinition(service: ServiceDefinition, protos: SdsProtos): ServiceDefinition {
   const stream = service['StreamSecrets'];
   if (stream === undefined) throw new Error('the SDS definition has no StreamSecrets method');
   const serialize = stream.responseSerialize;
+  const request = protos.DiscoveryRequest;
   return {
     ...service,
     StreamSecrets: {
       ...stream,
+      requestDeserialize: (bytes: Buffer): unknown => request.decode(bytes),
       responseSerialize: (value: unknown): Buffer => (Buffer.isBuffer(value) ? value : serialize(value)),
     },
   };
