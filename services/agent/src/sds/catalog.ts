@@ -53,7 +53,9 @@ export class SecretCatalog {
   resolve(name: string, form: ValidatorForm): SdsResource | undefined {
     const target = this.#target(name);
     if (target === null) return undefined;
-    const key = target.kind === 'svid' ? `\n${name}` : `${form}\n${name}`;
+    // A name designates one kind of secret; only bundles differ by form (SVIDs do not), and the
+    // SPIFFE form, the usual one, is keyed by the bare name (no string built per lookup).
+    const key = target.kind === 'bundles' && form !== 'spiffe' ? `${form}\n${name}` : name;
     let made = this.#encoded.get(key);
     if (made === undefined) {
       made = this.#encode(name, target, form);

@@ -69,6 +69,7 @@ export class SotwStreamState extends StreamStateBase {
     if (request.responseNonce !== this.lastNonce) {
       return { kind: nack ? 'stale-nack' : 'stale-ack', response: undefined, nackedNames };
     }
+    if (this.#sameSubscription(names)) return { kind: nack ? 'nack' : 'ack', response: undefined, nackedNames };
     const added = new Set(names.filter((name) => !this.subscribed.has(name)));
     this.#subscribe(names);
     return { kind: nack ? 'nack' : 'ack', response: this.#respond(this.collect(added, lookup, added), 'subscribe'), nackedNames };
@@ -77,6 +78,13 @@ export class SotwStreamState extends StreamStateBase {
   /** Handles a view change: the subscribed secrets whose content the client lacks, in one response. */
   onView(lookup: SecretLookup): SotwResponse | undefined {
     return this.#respond(this.collect(this.subscribed, lookup, undefined), 'update');
+  }
+
+  /** Whether `names` (deduplicated) are exactly the subscribed names: the usual ACK, which changes nothing. */
+  #sameSubscription(names: readonly string[]): boolean {
+    if (names.length !== this.subscribed.size) return false;
+    for (const name of names) if (!this.subscribed.has(name)) return false;
+    return true;
   }
 
   #subscribe(names: readonly string[]): void {

@@ -31,7 +31,8 @@ export abstract class StreamStateBase {
   protected readonly sent = new Map<string, string>();
   readonly #newNonce: () => string;
   #lastNonce: string | undefined;
-  readonly #recent: { readonly nonce: string; readonly names: readonly string[] }[] = [];
+  /** Recent responses, newest first, with the names they carried (one name as itself, without an array). */
+  readonly #recent: { readonly nonce: string; readonly names: string | readonly string[] }[] = [];
 
   protected constructor(newNonce: () => string) {
     this.#newNonce = newNonce;
@@ -59,16 +60,20 @@ export abstract class StreamStateBase {
 
   /** The names of the response sent with `nonce`, if it is recent; else the subscribed names. */
   protected namesOfResponse(nonce: string): readonly string[] {
-    return this.#recent.find((r) => r.nonce === nonce)?.names ?? this.names;
+    const names = this.#recent.find((r) => r.nonce === nonce)?.names;
+    return names === undefined ? this.names : typeof names === 'string' ? [names] : names;
   }
 
   /** Existing resources among `names` that are forced or differ from what the client has. */
   protected collect(names: Iterable<string>, lookup: SecretLookup, forced: ReadonlySet<string> | 'all' | undefined): SdsResource[] {
     const out: SdsResource[] = [];
-    const seen = new Set<string>();
+    // A Set holds no name twice; other lists are deduplicated as they are read.
+    const seen = names instanceof Set ? undefined : new Set<string>();
     for (const name of names) {
-      if (seen.has(name)) continue;
-      seen.add(name);
+      if (seen !== undefined) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+      }
       const resource = lookup(name);
       if (resource === undefined) continue;
       const force = forced === 'all' || (forced !== undefined && forced.has(name));
@@ -83,7 +88,7 @@ export abstract class StreamStateBase {
     for (const r of resources) this.sent.set(r.name, r.version);
     const nonce = this.#newNonce();
     this.#lastNonce = nonce;
-    this.#recent.unshift({ nonce, names: resources.map((r) => r.name) });
+    this.#recent.unshift({ nonce, names: resources.length === 1 ? resources[0]!.name : resources.map((r) => r.name) });
     this.#recent.length = Math.min(this.#recent.length, RECENT_RESPONSES);
     return { nonce, streamVersion: setVersion(this.sent), resources };
   }
