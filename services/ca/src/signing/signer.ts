@@ -63,74 +63,73 @@ export class CaSigner {
   }
 
   /** An X.509-SVID for an entry (agents: one their node serves) or, for admins, any ID of the trust domain. */
-  async signX509Svid(caller: Caller, request: X509SvidRequest): Promise<SignedX509Svid> {
-    const call = this.#begin('x509', caller);
-    let signed: SignedX509Svid;
-    try {
-      const now = this.#o.clock.now();
+  signX509Svid(caller: Caller, request: X509SvidRequest): Promise<SignedX509Svid> {
+    return this.#observed('x509', caller, (now) => {
       const publicKey = subjectPublicKey(request);
-      const pending = workloadSubject(caller, request, this.#rules, now);
-      const subject = pending instanceof Promise ? await pending : pending;
-      const defaultTtl = this.#o.x509SvidTtlSeconds;
-      const minting = this.#mintX509(subject, publicKey, request, { entryTtl: subject.entry?.x509SvidTtl, defaultTtl }, now);
-      signed = minting instanceof Promise ? await minting : minting;
-    } catch (err) {
-      throw this.#failed(call, err);
-    }
-    return this.#succeeded(call, signed);
+      const mint = (subject: SvidSubject): SignedX509Svid | Promise<SignedX509Svid> =>
+        this.#mintX509(subject, publicKey, request, { entryTtl: subject.entry?.x509SvidTtl, defaultTtl: this.#o.x509SvidTtlSeconds }, now);
+      const subject = workloadSubject(caller, request, this.#rules, now);
+      return subject instanceof Promise ? subject.then(mint) : mint(subject);
+    });
   }
 
   /** An agent X.509-SVID, for the attestation service (or an admin). */
-  async signAgentX509Svid(caller: Caller, request: AgentX509SvidRequest): Promise<SignedX509Svid> {
-    const call = this.#begin('x509_agent', caller);
-    let signed: SignedX509Svid;
-    try {
-      const now = this.#o.clock.now();
+  signAgentX509Svid(caller: Caller, request: AgentX509SvidRequest): Promise<SignedX509Svid> {
+    return this.#observed('x509_agent', caller, (now) => {
       const publicKey = subjectPublicKey(request);
       const subject = agentSubject(caller, request.spiffeId, this.#rules);
-      const minting = this.#mintX509(subject, publicKey, request, { entryTtl: 0, defaultTtl: this.#o.agentSvidTtlSeconds }, now);
-      signed = minting instanceof Promise ? await minting : minting;
-    } catch (err) {
-      throw this.#failed(call, err);
-    }
-    return this.#succeeded(call, signed);
+      return this.#mintX509(subject, publicKey, request, { entryTtl: 0, defaultTtl: this.#o.agentSvidTtlSeconds }, now);
+    });
   }
 
   /** A JWT-SVID for an entry (agents: one their node serves) or, for admins, any ID of the trust domain. */
-  async signJwtSvid(caller: Caller, request: JwtSvidRequest): Promise<SignedJwtSvid> {
-    const call = this.#begin('jwt', caller);
-    let signed: SignedJwtSvid;
-    try {
-      const now = this.#o.clock.now();
+  signJwtSvid(caller: Caller, request: JwtSvidRequest): Promise<SignedJwtSvid> {
+    return this.#observed('jwt', caller, (now) => {
       const audience = checkAudience(request.audience);
-      const pending = workloadSubject(caller, request, this.#rules, now);
-      const subject = pending instanceof Promise ? await pending : pending;
-      const active = this.#o.authorities.activeJwt();
-      const ttl = svidTtlSeconds({
-        requested: request.ttlSeconds,
-        entryTtl: subject.entry?.jwtSvidTtl,
-        defaultTtl: this.#o.jwtSvidTtlSeconds,
-        authorityNotAfter: active.authority.notAfter,
-        now,
-      });
-      const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + ttl * 1000);
-      const jti = randomHex16();
-      const token = mintJwtSvid({
-        id: subject.id,
-        audience,
-        key: active.privateKey,
-        kid: active.keyId,
-        now,
-        expiresAt,
-        ...(this.#o.jwtIssuer === undefined ? {} : { issuer: this.#o.jwtIssuer }),
-        extraClaims: { jti },
-      });
-      this.#record(subject, jti, 'jwt', active.authority.id, now, expiresAt);
-      signed = { spiffeId: subject.id.toString(), token, expiresAt, keyId: active.keyId, authorityId: active.authority.id, entryId: subject.entry?.id };
+      const subject = workloadSubject(caller, request, this.#rules, now);
+      return subject instanceof Promise ? subject.then((s) => this.#mintJwt(s, audience, request, now)) : this.#mintJwt(subject, audience, request, now);
+    });
+  }
+
+  #mintJwt(subject: SvidSubject, audience: readonly string[], request: JwtSvidRequest, now: Date): SignedJwtSvid {
+    const active = this.#o.authorities.activeJwt();
+    const ttl = svidTtlSeconds({
+      requested: request.ttlSeconds,
+      entryTtl: subject.entry?.jwtSvidTtl,
+      defaultTtl: this.#o.jwtSvidTtlSeconds,
+      authorityNotAfter: active.authority.notAfter,
+      now,
+    });
+    const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + ttl * 1000);
+    const jti = randomHex16();
+    const token = mintJwtSvid({
+      id: subject.id,
+      audience,
+      key: active.privateKey,
+      kid: active.keyId,
+      now,
+      expiresAt,
+      ...(this.#o.jwtIssuer === undefined ? {} : { issuer: this.#o.jwtIssuer }),
+      extraClaims: { jti },
+    });
+    this.#record(subject, jti, 'jwt', active.authority.id, now, expiresAt);
+    return { spiffeId: subject.id.toString(), token, expiresAt, keyId: active.keyId, authorityId: active.authority.id, entryId: subject.entry?.id };
+  }
+
+  /**
+   * Runs one signing call observed (span, outcome count, duration). `body` returns its result
+   * directly when nothing had to be awaited, so the usual call costs a single promise.
+   */
+  async #observed<T>(kind: IssuanceKind, caller: Caller, body: (now: Date) => T | Promise<T>): Promise<T> {
+    const call = this.#begin(kind, caller);
+    let result: T;
+    try {
+      const pending = body(this.#o.clock.now());
+      result = pending instanceof Promise ? await pending : pending;
     } catch (err) {
       throw this.#failed(call, err);
     }
-    return this.#succeeded(call, signed);
+    return this.#succeeded(call, result);
   }
 
   /**
