@@ -23,8 +23,16 @@ export function pemBlockLength(label: string, derLength: number): number {
 export function writePemBlock(out: Buffer, pos: number, label: string, der: Uint8Array): number {
   const b64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
   pos += out.write(`-----BEGIN ${label}-----\n`, pos, 'latin1');
-  for (let i = 0; i < b64.length; i += 64) {
-    pos += out.write(b64.slice(i, i + 64), pos, 'latin1');
+  // The base64 text goes in with one write, as far right as its lines will reach; each line then
+  // moves left into place (never past text not yet moved) and gets its newline.
+  const lines = Math.ceil(b64.length / 64);
+  let from = pos + lines;
+  out.write(b64, from, 'latin1');
+  for (let i = 0; i < lines; i++) {
+    const length = Math.min(64, b64.length - i * 64);
+    out.copyWithin(pos, from, from + length);
+    pos += length;
+    from += length;
     out[pos++] = 0x0a;
   }
   return pos + out.write(`-----END ${label}-----\n`, pos, 'latin1');
