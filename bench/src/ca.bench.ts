@@ -347,7 +347,12 @@ function renderBody(rows: readonly CaBenchRow[], goals: readonly CaBenchGoal[], 
     '',
     '- **From a public key**: what an in-process caller (the attestation service) pays; the baseline is the one signature a leaf needs. ' +
       'The signer signs on the calling thread when a call is alone and on the libuv pool when others are in flight.',
-    '- **Ledger off**: the same signer with a recorder that drops rows, to show what recording costs (the CA always records).',
+    '- **Ledger off**: the same signer with a recorder that drops rows, to show what recording costs (the CA always records). ' +
+      'On this machine the database shares the two cores with the benchmark: the Postgres backend inserting the ledger rows ' +
+      '(about 25–35 µs of its CPU per row, with the table\'s indexes and reference checks) slows this process down as well, so ' +
+      'the ledger-on CPU ratio also counts that interference (separately measured: the signer without a ledger took about 50% more ' +
+      'CPU per SVID while an unrelated bulk insert ran in Postgres). A CA whose database runs on other cores or machines pays ' +
+      'only the recording work in its own process.',
     '- **CPU ratio**: baseline CPU time ÷ operation CPU time in this process, in separate interleaved rounds after a 1.5 s warm-up per ' +
       'case and without a forced GC between rounds (a forced full GC discards JIT feedback, which costs the JavaScript-heavy CA path ' +
       'far more than the native raw signature, and no server forces one). It does not move with the load of other processes on ' +
