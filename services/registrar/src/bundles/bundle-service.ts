@@ -21,9 +21,11 @@ import {
   EventKinds,
   getBundle,
   getFederationRelationship,
+  listAuthorities,
   listBundles,
   putBundle,
   type Db,
+  type StoredBundle,
   DatastoreError,
 } from '@signet/datastore';
 import { ApiError, type Clock } from '@signet/platform';
@@ -69,7 +71,13 @@ export class BundleService {
   async getLocal(): Promise<BundleView> {
     const [local] = await listBundles(this.#deps.db, { source: 'local' });
     if (local === undefined) throw new ApiError('not_found', 'bundle: the CA has not published the local bundle yet');
-    return bundleView(local);
+    const tainted = await listAuthorities(this.#deps.db, { states: ['tainted'] });
+    return bundleView(local, {
+      tainted: {
+        x509: tainted.filter((a) => a.kind === 'x509' && a.certificate !== null).map((a) => a.certificate as Uint8Array),
+        jwtKeyIds: tainted.filter((a) => a.kind === 'jwt').map((a) => a.keyId),
+      },
+    });
   }
 
   /** One page of the federated bundles (fetched or set by hand), in trust domain order. */
@@ -82,7 +90,7 @@ export class BundleService {
     const items = rest.slice(0, resolved.pageSize);
     const last = items[items.length - 1];
     const more = rest.length > items.length && last !== undefined;
-    return { bundles: items.map(bundleView), nextPageToken: more ? nextPageToken(last.trustDomain, scope) : '' };
+    return { bundles: await Promise.all(items.map((b) => this.#federatedView(b))), nextPageToken: more ? nextPageToken(last.trustDomain, scope) : '' };
   }
 
   /** The federated bundle of `trustDomain`, or `not_found`. */
@@ -90,7 +98,7 @@ export class BundleService {
     const td = this.#foreign(trustDomain);
     const stored = await getBundle(this.#deps.db, td.name);
     if (stored === undefined || stored.source === 'local') throw notFound(td.name);
-    return bundleView(stored);
+    return this.#federatedView(stored);
   }
 
   /** Creates or replaces the bundle of a foreign trust domain. */
@@ -111,7 +119,7 @@ export class BundleService {
         return row;
       }),
     ).catch(rethrowConflict);
-    return bundleView(stored);
+    return this.#federatedView(stored);
   }
 
   /** Deletes the federated bundle of `trustDomain`; resolves what was deleted. */
@@ -137,6 +145,12 @@ export class BundleService {
       }),
     );
     return bundleView(deleted);
+  }
+
+  /** A federated bundle's view, marked when its federation relationship is trusted by all workloads. */
+  async #federatedView(stored: StoredBundle): Promise<BundleView> {
+    const relationship = await getFederationRelationship(this.#deps.db, stored.trustDomain);
+    return bundleView(stored, { trustedByAll: relationship?.trustedByAll === true });
   }
 
   #foreign(value: string): TrustDomain {

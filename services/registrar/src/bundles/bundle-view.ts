@@ -15,10 +15,26 @@ export interface BundleView {
   /** `spiffe_sequence` of the document, or the store's write counter when the document has none. */
   readonly sequenceNumber: bigint;
   readonly updatedAt: Date;
+  /** Federated bundles: its federation relationship says every workload trusts it. */
+  readonly trustedByAll: boolean;
+  /** Local bundle: the tainted authorities it still holds (CA certificates, DER) and tainted JWT key ids. */
+  readonly tainted: { readonly x509: readonly Uint8Array[]; readonly jwtKeyIds: readonly string[] };
 }
 
-/** Parses a stored bundle with the SDK (a document the SDK refuses is a server fault: it throws). */
-export function bundleView(stored: StoredBundle): BundleView {
+/** What a bundle view knows besides the stored bundle. */
+export interface BundleViewExtras {
+  readonly trustedByAll?: boolean;
+  readonly tainted?: BundleView['tainted'];
+}
+
+const NOTHING_TAINTED: BundleView['tainted'] = Object.freeze({ x509: [], jwtKeyIds: [] });
+
+/**
+ * Parses a stored bundle with the SDK (a document the SDK refuses is a server fault: it throws).
+ * `extras.trustedByAll` comes from the trust domain's federation relationship, `extras.tainted`
+ * from the CA's authorities (local bundle).
+ */
+export function bundleView(stored: StoredBundle, extras: BundleViewExtras = {}): BundleView {
   const trustDomain = TrustDomain.parse(stored.trustDomain);
   const bundle = SpiffeBundle.parse(trustDomain, JSON.stringify(stored.document));
   return {
@@ -27,5 +43,7 @@ export function bundleView(stored: StoredBundle): BundleView {
     source: stored.source,
     sequenceNumber: bundle.sequenceNumber ?? BigInt(stored.sequence),
     updatedAt: stored.updatedAt,
+    trustedByAll: extras.trustedByAll ?? false,
+    tainted: extras.tainted ?? NOTHING_TAINTED,
   };
 }

@@ -196,6 +196,11 @@ export function restSuite(name: string, open: () => Promise<TestDatabase>): void
       errorOf(await send({ method: 'PATCH', url: `${base}/web.example`, payload: { relationship: { trust_domain: 'else.example' } } }), 400, 'invalid_argument', 'relationship.trust_domain');
       errorOf(await send({ method: 'PATCH', url: `${base}/web.example`, payload: { relationship: {}, mask: {} } }), 400, 'invalid_argument', 'mask');
       errorOf(await send({ method: 'PATCH', url: `${base}/nobody.example`, payload: { relationship: {}, mask: { trusted_by_all: true } } }), 404, 'not_found', 'relationship.trust_domain');
+      const bundleBefore = await send({ method: 'GET', url: '/v1/federated-bundles/partner.example' });
+      assert.equal(bundleBefore.body.bundle.trusted_by_all, false);
+      await send({ method: 'PATCH', url: `${base}/partner.example`, payload: { relationship: { trusted_by_all: true }, mask: { trusted_by_all: true } } });
+      const bundleAfter = await send({ method: 'GET', url: '/v1/federated-bundles/partner.example' });
+      assert.deepEqual([bundleAfter.body.bundle.trusted_by_all, bundleAfter.body.bundle.tainted_x509_authorities], [true, []], 'the REST bundle carries trusted_by_all');
 
       const refreshed = await send({ method: 'POST', url: `${base}/web.example/refresh` });
       assert.deepEqual([refreshed.status, refreshed.body.trust_domain], [202, 'web.example']);

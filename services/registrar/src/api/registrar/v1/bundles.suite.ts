@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { getBundle } from '@signet/datastore';
+import { getBundle, insertAuthority, transitionAuthority } from '@signet/datastore';
 import { SpiffeBundle, TrustDomain } from '@signet/spiffe';
+import { TestCa } from '@signet/spiffe/testing';
 import { rejectsWithApiError } from '../../../testing/assertions.js';
 import type { RegistrarHarness } from '../../../testing/harness.js';
 import { bundleDocuments, entryRequest, seedLocalBundle } from '../../../testing/seed.js';
@@ -28,6 +29,24 @@ export function bundlesSuite(h: RegistrarHarness): void {
       assert.equal(doc.bundle?.sequence_number, '1');
       const reparsed = SpiffeBundle.parse(TrustDomain.parse('example.org'), doc.spiffe_json);
       assert.equal(reparsed.x509Authorities().length, 1);
+    });
+
+    it('shows the tainted authorities the local bundle still holds (X.509 CA certificates and JWT key ids), and none when nothing is tainted', async () => {
+      await seedLocalBundle(h.db, 'example.org', h.clock.now());
+      assert.deepEqual((await h.call('GetLocalBundle', {})).bundle?.tainted_x509_authorities, []);
+      const now = h.clock.now();
+      const later = new Date(now.getTime() + 86_400_000);
+      const ca = TestCa.create('example.org');
+      const spki = new Uint8Array(new X509Certificate(ca.root.certificate).publicKey.export({ format: 'der', type: 'spki' }));
+      const taint = async (input: Parameters<typeof insertAuthority>[1]): Promise<void> => {
+        const a = await insertAuthority(h.db, input, now);
+        for (const [from, to] of [['prepared', 'active'], ['active', 'old'], ['old', 'tainted']] as const) await transitionAuthority(h.db, { id: a.id, from, to }, now);
+      };
+      await taint({ kind: 'x509', publicKey: spki, certificate: ca.root.certificate, keyId: 'x509-key', keyRef: 'memory:x509', notBefore: now, notAfter: later });
+      await taint({ kind: 'jwt', publicKey: spki, keyId: 'jwt-key-1', keyRef: 'memory:jwt', notBefore: now, notAfter: later });
+      const bundle = (await h.call('GetLocalBundle', {})).bundle;
+      assert.deepEqual(bundle?.tainted_x509_authorities.map((der) => Buffer.from(der).toString('hex')), [Buffer.from(ca.root.certificate).toString('hex')]);
+      assert.deepEqual(bundle?.tainted_jwt_key_ids, ['jwt-key-1']);
     });
 
     it('sets a federated bundle from PEM, then from SPIFFE JSON, numbering or keeping its sequence, with events', async () => {

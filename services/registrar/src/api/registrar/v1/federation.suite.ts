@@ -126,6 +126,17 @@ export function federationSuite(h: RegistrarHarness): void {
         assert.deepEqual((await h.events()).at(-1)?.payload, { sequence: 1, source: 'federated' });
         const shown = await h.call('GetFederatedBundle', { trust_domain: PARTNER });
         assert.equal(shown.bundle?.sequence_number, '40');
+        assert.equal(shown.bundle?.trusted_by_all, false);
+      });
+
+      it('shows the federated bundle of a relationship trusted by all workloads as trusted_by_all, in Get and List, and not once the mark is removed', async () => {
+        const request = spiffe(PARTNER, 7n);
+        await h.call('CreateFederationRelationship', { ...request, relationship: { ...request.relationship, trusted_by_all: true } });
+        assert.equal((await h.call('GetFederatedBundle', { trust_domain: PARTNER })).bundle?.trusted_by_all, true);
+        const listed = await h.call('ListFederatedBundles', {});
+        assert.deepEqual(listed.bundles.map((b) => [b.bundle?.trust_domain, b.bundle?.trusted_by_all]), [[PARTNER, true]]);
+        await h.call('UpdateFederationRelationship', { relationship: { trust_domain: PARTNER, trusted_by_all: false }, mask: { trusted_by_all: true } });
+        assert.equal((await h.call('GetFederatedBundle', { trust_domain: PARTNER })).bundle?.trusted_by_all, false);
       });
 
       it('replaces a bundle set by hand with a PEM bootstrap bundle, numbered with the store counter', async () => {
