@@ -16,6 +16,8 @@ export interface FederationStatus {
   readonly sequenceNumber: bigint | undefined;
   /** spiffe_refresh_hint of the bundle held, seconds. */
   readonly refreshHintSeconds: number | undefined;
+  /** The polling interval the fetcher used after its last success (the hint, bounded), seconds. */
+  readonly refreshIntervalSeconds: number | undefined;
   readonly nextRefreshAt: Date | undefined;
   readonly updatedAt: Date;
 }
@@ -27,11 +29,12 @@ interface Row {
   last_error: string | null;
   sequence_number: string | null;
   refresh_hint_s: number | null;
+  refresh_interval_s: number | null;
   next_refresh_at: Date | null;
   updated_at: Date;
 }
 
-const COLUMNS = 'trust_domain, last_attempt_at, last_success_at, last_error, sequence_number::text AS sequence_number, refresh_hint_s, next_refresh_at, updated_at';
+const COLUMNS = 'trust_domain, last_attempt_at, last_success_at, last_error, sequence_number::text AS sequence_number, refresh_hint_s, refresh_interval_s, next_refresh_at, updated_at';
 
 function fromRow(r: Row): FederationStatus {
   const d = (v: Date | null) => (v === null ? undefined : new Date(v));
@@ -42,6 +45,7 @@ function fromRow(r: Row): FederationStatus {
     lastError: r.last_error ?? undefined,
     sequenceNumber: r.sequence_number === null ? undefined : BigInt(r.sequence_number),
     refreshHintSeconds: r.refresh_hint_s ?? undefined,
+    refreshIntervalSeconds: r.refresh_interval_s ?? undefined,
     nextRefreshAt: d(r.next_refresh_at),
     updatedAt: new Date(r.updated_at),
   };
@@ -50,15 +54,29 @@ function fromRow(r: Row): FederationStatus {
 /** Records a successful fetch. */
 export async function recordFederationSuccess(
   q: Queryable,
-  s: { trustDomain: string; sequenceNumber: bigint | undefined; refreshHintSeconds: number | undefined; nextRefreshAt: Date },
+  s: {
+    trustDomain: string;
+    sequenceNumber: bigint | undefined;
+    refreshHintSeconds: number | undefined;
+    /** The polling interval now in use, seconds (rounded up to a whole second). */
+    refreshIntervalSeconds?: number | undefined;
+    nextRefreshAt: Date;
+  },
   now: Date,
 ): Promise<void> {
   await q.query(
-    `INSERT INTO federation_status (trust_domain, last_attempt_at, last_success_at, last_error, sequence_number, refresh_hint_s, next_refresh_at, updated_at)
-     VALUES ($1, $2, $2, NULL, $3, $4, $5, $2)
+    `INSERT INTO federation_status (trust_domain, last_attempt_at, last_success_at, last_error, sequence_number, refresh_hint_s, refresh_interval_s, next_refresh_at, updated_at)
+     VALUES ($1, $2, $2, NULL, $3, $4, $6, $5, $2)
      ON CONFLICT (trust_domain) DO UPDATE SET last_attempt_at = $2, last_success_at = $2, last_error = NULL,
-       sequence_number = $3, refresh_hint_s = $4, next_refresh_at = $5, updated_at = $2`,
-    [s.trustDomain, now, s.sequenceNumber === undefined ? null : s.sequenceNumber.toString(), s.refreshHintSeconds ?? null, s.nextRefreshAt],
+       sequence_number = $3, refresh_hint_s = $4, refresh_interval_s = $6, next_refresh_at = $5, updated_at = $2`,
+    [
+      s.trustDomain,
+      now,
+      s.sequenceNumber === undefined ? null : s.sequenceNumber.toString(),
+      s.refreshHintSeconds ?? null,
+      s.nextRefreshAt,
+      s.refreshIntervalSeconds === undefined ? null : Math.max(1, Math.ceil(s.refreshIntervalSeconds)),
+    ],
   );
 }
 

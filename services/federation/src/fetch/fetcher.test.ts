@@ -193,6 +193,24 @@ describe('bundle fetchers (https_spiffe)', () => {
     });
   });
 
+  const hints: ReadonlyArray<readonly [string, number, number]> = [
+    ['a 5 s hint is polled every 30 s (min_refresh_interval)', 5, 30],
+    ['a 1-day hint is polled every hour (max_refresh_interval)', 86_400, 3600],
+    ['a 10-minute hint is polled every 10 minutes', 600, 600],
+  ];
+  for (const [what, hint, interval] of hints) {
+    it(`records the bounded polling interval next to the hint: ${what}`, async () => {
+      const td = `hint-${hint}.example`;
+      const r = await remote(td);
+      remotes.push(r);
+      r.server.handler = serve(bundleJson(r.td, [r.ca], { sequence: 5, refreshHint: hint }));
+      await federate(t.db, r);
+      assert.notEqual((await service.refresh(r.td)).outcome, 'failed');
+      const status = await getFederationStatus(t.db, r.td);
+      assert.deepEqual([status?.refreshHintSeconds, status?.refreshIntervalSeconds], [hint, interval]);
+    });
+  }
+
   it('stores a new bundle with a bundle.updated event, and only records success for an equal one', async () => {
     const r = await remote('good.example');
     remotes.push(r);

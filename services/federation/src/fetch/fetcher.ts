@@ -389,7 +389,11 @@ export class RelationshipFetcher {
       stored === 'updated' ? 'federation: fetched and stored a new bundle' : 'federation: fetched the bundle; unchanged',
     );
     try {
-      await recordFederationSuccess(db, { trustDomain: this.#td.name, sequenceNumber: bundle.sequenceNumber, refreshHintSeconds: bundle.refreshHint, nextRefreshAt: next }, now);
+      await recordFederationSuccess(
+        db,
+        { trustDomain: this.#td.name, sequenceNumber: bundle.sequenceNumber, refreshHintSeconds: bundle.refreshHint, refreshIntervalSeconds: this.#intervalMs / 1000, nextRefreshAt: next },
+        now,
+      );
       await this.#renewLease(next, timeoutMs);
     } catch (err) {
       logger.warn({ err, trust_domain: this.#td.name }, 'federation: could not record the fetch status');

@@ -18,6 +18,7 @@ function status(overrides: Partial<FederationStatus>): FederationStatus {
     lastError: undefined,
     sequenceNumber: undefined,
     refreshHintSeconds: undefined,
+    refreshIntervalSeconds: undefined,
     nextRefreshAt: undefined,
     updatedAt: T0,
     ...overrides,
@@ -42,6 +43,16 @@ describe('federationHealth', () => {
       'a failed attempt after a fetch too long ago',
       { relationship, status: status({ lastAttemptAt: at(200), lastSuccessAt: at(0), lastError: 'timeout', sequenceNumber: 3n, refreshHintSeconds: 60 }), bundle: undefined, now: at(121) },
       { age: 121, stale: true, sequence: 3n, error: 'timeout' },
+    ],
+    [
+      'a 10 s hint polled every 30 s (bounded by the fetcher): not stale 25 s after a fetch',
+      { relationship, status: status({ lastAttemptAt: at(0), lastSuccessAt: at(0), refreshHintSeconds: 10, refreshIntervalSeconds: 30 }), bundle: undefined, now: at(25) },
+      { age: 25, stale: false, sequence: 0n },
+    ],
+    [
+      'a 1-day hint polled every hour (bounded by the fetcher): stale after two hours without a fetch',
+      { relationship, status: status({ lastAttemptAt: at(7201), lastSuccessAt: at(0), refreshHintSeconds: 86_400, refreshIntervalSeconds: 3600 }), bundle: undefined, now: at(7201) },
+      { age: 7201, stale: true, sequence: 0n },
     ],
     [
       'failures only, with the bootstrap bundle',

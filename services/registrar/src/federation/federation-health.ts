@@ -5,9 +5,10 @@
  *
  * - `bundleAgeSeconds`: seconds since the last successful fetch; before any, since the held
  *   bundle was stored (a bootstrap bundle, or one set by hand); -1 when no bundle is held.
- * - `stale`: nothing was fetched (or, before the first fetch, stored) within twice the refresh
- *   hint: the hint the fetcher recorded from the bundle, {@link DEFAULT_REFRESH_HINT_SECONDS}
- *   when unknown. A relationship without any bundle counts from its creation, so a new one is
+ * - `stale`: nothing was fetched (or, before the first fetch, stored) within twice the polling
+ *   interval: the interval the fetcher recorded (the bundle's refresh hint bounded by the
+ *   federation service's settings), else the recorded hint, else
+ *   {@link DEFAULT_REFRESH_HINT_SECONDS}. A relationship without any bundle counts from its creation, so a new one is
  *   not stale before its first fetch was due.
  *
  * @example
@@ -51,7 +52,7 @@ export function federationHealth(input: FederationHealthInput): FederationHealth
   const bundle = input.bundle?.source === 'local' ? undefined : input.bundle;
   const lastSuccessAt = status?.lastSuccessAt;
   const held = lastSuccessAt ?? bundle?.updatedAt;
-  const hint = status?.refreshHintSeconds !== undefined && status.refreshHintSeconds > 0 ? status.refreshHintSeconds : DEFAULT_REFRESH_HINT_SECONDS;
+  const interval = positive(status?.refreshIntervalSeconds) ?? positive(status?.refreshHintSeconds) ?? DEFAULT_REFRESH_HINT_SECONDS;
   const since = held ?? input.relationship.createdAt;
   return {
     lastAttemptAt: status?.lastAttemptAt,
@@ -59,7 +60,7 @@ export function federationHealth(input: FederationHealthInput): FederationHealth
     lastError: status?.lastError ?? '',
     sequenceNumber: status?.sequenceNumber ?? (lastSuccessAt === undefined ? documentSequence(bundle?.document) : 0n),
     bundleAgeSeconds: held === undefined ? -1 : secondsBetween(held, now),
-    stale: secondsBetween(since, now) > 2 * hint,
+    stale: secondsBetween(since, now) > 2 * interval,
     nextRefreshAt: status?.nextRefreshAt,
   };
 }
@@ -67,6 +68,10 @@ export function federationHealth(input: FederationHealthInput): FederationHealth
 /** Whether `federationHealth` needs the held bundle (nothing was fetched yet). */
 export function needsBundle(status: FederationStatus | undefined): boolean {
   return status?.lastSuccessAt === undefined;
+}
+
+function positive(seconds: number | undefined): number | undefined {
+  return seconds !== undefined && seconds > 0 ? seconds : undefined;
 }
 
 function secondsBetween(from: Date, to: Date): number {
