@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { ApiError } from '@signet/platform';
+import { ApiError, BodyTooLargeError, readBoundedBody } from '@signet/platform';
 import { readPodList, type PodInfo } from './kubelet-pods.js';
 
 /** Options of {@link createKubeletClient}. */
@@ -140,19 +140,14 @@ function get(url: URL, options: RequestOptions, maxBytes: number): Promise<strin
         reject(new ApiError('unavailable', `the kubelet at ${shown} answered HTTP ${res.statusCode ?? '?'}`));
         return;
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) {
+      readBoundedBody(res, maxBytes).then(
+        (body) => resolve(body.toString('utf8')),
+        (err: unknown) => {
           req.destroy();
-          reject(new ApiError('unavailable', `the kubelet at ${shown} answered with more than ${maxBytes} bytes`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      res.on('error', (err) => reject(unreachable(shown, err)));
+          if (err instanceof BodyTooLargeError) reject(new ApiError('unavailable', `the kubelet at ${shown} answered with more than ${maxBytes} bytes`));
+          else reject(unreachable(shown, err as Error));
+        },
+      );
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${options.timeout ?? 0} ms`)));
     req.on('error', (err) => reject(unreachable(shown, err)));

@@ -19,7 +19,7 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { peerChainOf } from '@signet/platform';
+import { BodyIncompleteError, BodyTooLargeError, peerChainOf, readBoundedBody } from '@signet/platform';
 import { verifyX509Svid, type SpiffeId, type X509BundleSource } from '@signet/spiffe';
 import { isIpLiteral } from '../internal/tls.js';
 import { BundleFetchError } from './errors.js';
@@ -186,27 +186,14 @@ function readResponse(res: IncomingMessage, url: URL, maxBytes: number, finish: 
     finish(undefined, new BundleFetchError('http_status', `${url.origin}${url.pathname} answered HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}, not 200`));
     return;
   }
-  const declared = Number(res.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    finish(undefined, tooLarge(maxBytes, `Content-Length ${declared}`));
-    return;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  res.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > maxBytes) {
-      finish(undefined, tooLarge(maxBytes, 'body'));
-      return;
-    }
-    chunks.push(chunk);
-  });
-  res.on('end', () => {
-    if (res.complete) finish({ body: Buffer.concat(chunks, size) });
-    else finish(undefined, new BundleFetchError('connect', `${url.origin} closed the connection before the whole body was received`));
-  });
-  res.on('aborted', () => finish(undefined, new BundleFetchError('connect', `${url.origin} closed the connection before the whole body was received`)));
-  res.on('error', (err: NodeJS.ErrnoException) => finish(undefined, transportError(err, true, url)));
+  readBoundedBody(res, maxBytes).then(
+    (body) => finish({ body }),
+    (err: unknown) => {
+      if (err instanceof BodyTooLargeError) finish(undefined, tooLarge(maxBytes, err.what));
+      else if (err instanceof BodyIncompleteError) finish(undefined, new BundleFetchError('connect', `${url.origin} closed the connection before the whole body was received`));
+      else finish(undefined, transportError(err as NodeJS.ErrnoException, true, url));
+    },
+  );
 }
 
 function tooLarge(maxBytes: number, what: string): BundleFetchError {

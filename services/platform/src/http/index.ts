@@ -12,3 +12,4 @@ export type { OpenApiInfo } from './openapi.js';
 export { fieldOfIssue, validationApiError } from './validation-error.js';
 export type { SchemaValidationIssue } from './validation-error.js';
 export { callerOf } from './http-caller.js';
+export { BodyIncompleteError, BodyTooLargeError, readBoundedBody } from './bounded-body.js';
