@@ -13,6 +13,7 @@
  */
 import { context, type Context } from '@opentelemetry/api';
 import type { Clock } from '@signet/platform';
+import { uniqueHints } from '../domain/hints.js';
 import { compareEntries, sameX509Identity, type AgentEntry } from '../domain/entry.js';
 import { entryMatches, selectorKey, selectorSetKey, type Selector } from '../domain/selectors.js';
 import { AuthorizedState, type StateChange, type SyncUpdate } from '../domain/sync-update.js';
@@ -326,18 +327,13 @@ export class IdentityCache implements WorkloadViews {
     const entries = this.#matching(set);
     const svids: WorkloadSvid[] = [];
     const federates = new Set<string>();
-    const hints = new Set<string>();
+    const hintOf = uniqueHints();
     for (const entry of entries) {
       for (const td of entry.federatesWith) federates.add(td);
       const held = this.#svids.get(entry.id);
       if (held === undefined) continue;
-      // Hints are unique within a response (Workload API): the first entry with a hint keeps it.
-      if (held.svid.hint !== '' && hints.has(held.svid.hint)) {
-        svids.push({ ...held.svid, hint: '' });
-        continue;
-      }
-      if (held.svid.hint !== '') hints.add(held.svid.hint);
-      svids.push(held.svid);
+      const hint = hintOf(held.svid.hint);
+      svids.push(hint === held.svid.hint ? held.svid : { ...held.svid, hint });
     }
     // Trust domains trusted by every workload, whatever the entries say (only for workloads with an identity).
     if (entries.length > 0) for (const [td, b] of this.#state.bundles) if (b.trustedByAll) federates.add(td);

@@ -15,6 +15,7 @@ import { status as GrpcStatus, type sendUnaryData, type ServerUnaryCall, type Se
 import { trace } from '@opentelemetry/api';
 import { ApiError, grpcStatusFor, signetProtos, type Clock, type Logger } from '@signet/platform';
 import { JwtBundleSet, parseAndValidateJwtSvid, SpiffeError, SpiffeId } from '@signet/spiffe';
+import { uniqueHints } from '../domain/hints.js';
 import type { IdentityCache } from '../cache/identity-cache.js';
 import type { JwtSvidCache } from '../cache/jwt-cache.js';
 import type { CallerAttestation } from '../endpoint/types.js';
@@ -100,13 +101,13 @@ async function fetchJwtSvid(deps: WorkloadApiDeps, call: ServerUnaryCall<{ audie
   }
   const seen = new Set<string>();
   const unique = entries.filter((e) => !seen.has(e.spiffeId) && seen.add(e.spiffeId));
-  const hints = new Set<string>();
+  // Hints are decided in entry order, before any minting completes.
+  const hintOf = uniqueHints();
+  const hints = unique.map((entry) => hintOf(entry.hint));
   const svids = await Promise.all(
-    unique.map(async (entry) => {
+    unique.map(async (entry, i) => {
       const minted = await deps.jwt.get(entry, audience);
-      const hint = entry.hint !== '' && !hints.has(entry.hint) ? entry.hint : '';
-      if (hint !== '') hints.add(hint);
-      return { spiffe_id: entry.spiffeId, svid: minted.token, hint };
+      return { spiffe_id: entry.spiffeId, svid: minted.token, hint: hints[i]! };
     }),
   );
   return { svids };
