@@ -36,13 +36,22 @@ export interface SecretCatalogOptions {
 
 const SPIFFE_SCHEME = 'spiffe://';
 
+/** What a catalog knows of one name: what it designates, and its secret per form once encoded. */
+interface NameSlot {
+  readonly target: Target | null;
+  /** The secret in the SPIFFE-validator form; for SVIDs, whatever the form (they do not differ). */
+  spiffe?: SdsResource | null;
+  trustedCa?: SdsResource | null;
+}
+
 /** The secrets of one immutable {@link WorkloadView}. */
 export class SecretCatalog {
   readonly view: WorkloadView;
   readonly #opts: SecretCatalogOptions;
-  readonly #targets = new Map<string, Target | null>();
-  readonly #encoded = new Map<string, SdsResource | null>();
-  readonly #lookups = new Map<ValidatorForm, SecretLookup>();
+  /** One slot per name asked for (a catalog is made per view change; it stays small). */
+  readonly #slots = new Map<string, NameSlot>();
+  #spiffeLookup: SecretLookup | undefined;
+  #trustedCaLookup: SecretLookup | undefined;
 
   constructor(view: WorkloadView, options: SecretCatalogOptions) {
     this.view = view;
@@ -51,27 +60,26 @@ export class SecretCatalog {
 
   /** The secret `name` in `form`, or `undefined` if the workload has none by that name. */
   resolve(name: string, form: ValidatorForm): SdsResource | undefined {
-    const target = this.#target(name);
-    if (target === null) return undefined;
-    // A name designates one kind of secret; only bundles differ by form (SVIDs do not), and the
-    // SPIFFE form, the usual one, is keyed by the bare name (no string built per lookup).
-    const key = target.kind === 'bundles' && form !== 'spiffe' ? `${form}\n${name}` : name;
-    let made = this.#encoded.get(key);
-    if (made === undefined) {
-      made = this.#encode(name, target, form);
-      this.#encoded.set(key, made);
+    let slot = this.#slots.get(name);
+    if (slot === undefined) {
+      slot = { target: this.#classify(name) };
+      this.#slots.set(name, slot);
     }
-    return made ?? undefined;
+    const { target } = slot;
+    if (target === null) return undefined;
+    // Only bundles differ by form; an SVID's secret is the same in both.
+    if (target.kind === 'bundles' && form === 'trusted_ca') {
+      if (slot.trustedCa === undefined) slot.trustedCa = this.#encode(name, target, form);
+      return slot.trustedCa ?? undefined;
+    }
+    if (slot.spiffe === undefined) slot.spiffe = this.#encode(name, target, form);
+    return slot.spiffe ?? undefined;
   }
 
   /** {@link resolve} bound to `form` (the same function for every call with the same form). */
   lookup(form: ValidatorForm): SecretLookup {
-    let fn = this.#lookups.get(form);
-    if (fn === undefined) {
-      fn = (name) => this.resolve(name, form);
-      this.#lookups.set(form, fn);
-    }
-    return fn;
+    if (form === 'trusted_ca') return (this.#trustedCaLookup ??= (name) => this.resolve(name, 'trusted_ca'));
+    return (this.#spiffeLookup ??= (name) => this.resolve(name, 'spiffe'));
   }
 
   #encode(name: string, target: Target, form: ValidatorForm): SdsResource | null {
@@ -86,15 +94,6 @@ export class SecretCatalog {
       this.#opts.onEncodeError?.(name, err);
       return null;
     }
-  }
-
-  #target(name: string): Target | null {
-    let target = this.#targets.get(name);
-    if (target === undefined) {
-      target = this.#classify(name);
-      this.#targets.set(name, target);
-    }
-    return target;
   }
 
   #classify(name: string): Target | null {

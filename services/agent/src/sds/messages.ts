@@ -58,9 +58,14 @@ function nackDetail(detail: { readonly code?: number; readonly message?: string 
   return { code: Number(detail.code ?? 0), message: String(detail.message ?? '') };
 }
 
-function strings(list: readonly string[] | null | undefined): string[] {
-  return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : [];
+/** The strings of `list` (the list itself when it holds nothing else, as decoded requests do). */
+function strings(list: readonly string[] | null | undefined): readonly string[] {
+  if (!Array.isArray(list)) return NO_NAMES;
+  for (const s of list) if (typeof s !== 'string') return list.filter((x): x is string => typeof x === 'string');
+  return list;
 }
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
 
 /** The state machine's view of a `DiscoveryRequest`. */
 export function readSotwRequest(message: DiscoveryRequestMessage): SotwRequest {

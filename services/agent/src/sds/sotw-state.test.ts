@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SdsResource, SecretLookup } from './resource.js';
 import { SotwStreamState, type SotwRequestKind, type SotwResponse } from './sotw-state.js';
+import { dedupe } from './stream-state.js';
 
 /** The secrets that exist: name → version ('cert:' prefix = tls_certificate). */
 type World = Readonly<Record<string, string>>;
@@ -306,4 +307,18 @@ describe('SotW stream state machine', () => {
     const outcome = state.onRequest({ resourceNames: ['A', 'B'], responseNonce: pushed?.nonce ?? '', errorDetail: { code: 13, message: 'x' } }, lookupOf({ A: '1', B: '2' }));
     assert.deepEqual(outcome.nackedNames, ['B']);
   });
+});
+
+describe('dedupe (names of a request)', () => {
+  const many = Array.from({ length: 12 }, (_, i) => `n${i % 9}`);
+  const cases: ReadonlyArray<readonly [string, readonly string[], readonly string[]]> = [
+    ['no names', [], []],
+    ['one name', ['a'], ['a']],
+    ['distinct names, in order', ['b', 'a', 'c'], ['b', 'a', 'c']],
+    ['a repeated name keeps its first place', ['a', 'b', 'a', 'c', 'b'], ['a', 'b', 'c']],
+    ['more than 8 names with repeats', many, Array.from({ length: 9 }, (_, i) => `n${i}`)],
+  ];
+  for (const [what, given, expected] of cases) {
+    it(what, () => assert.deepEqual([...dedupe(given)], expected));
+  }
 });

@@ -49,6 +49,10 @@ export interface SotwOutcome {
   readonly nackedNames: readonly string[];
 }
 
+const NO_NAMES: readonly string[] = Object.freeze([]);
+/** The usual request: an ACK of the latest response that changes nothing. */
+const PLAIN_ACK: SotwOutcome = Object.freeze({ kind: 'ack', response: undefined, nackedNames: NO_NAMES });
+
 /** One SotW stream's protocol state. */
 export class SotwStreamState extends StreamStateBase {
   /** `newNonce` must return a value unique within the stream (random in production). */
@@ -65,11 +69,11 @@ export class SotwStreamState extends StreamStateBase {
       this.#subscribe(names);
       return { kind, response: this.#respond(this.collect(names, lookup, 'all'), 'initial'), nackedNames: [] };
     }
-    const nackedNames = nack ? this.namesOfResponse(request.responseNonce) : [];
+    const nackedNames = nack ? this.namesOfResponse(request.responseNonce) : NO_NAMES;
     if (request.responseNonce !== this.lastNonce) {
       return { kind: nack ? 'stale-nack' : 'stale-ack', response: undefined, nackedNames };
     }
-    if (this.#sameSubscription(names)) return { kind: nack ? 'nack' : 'ack', response: undefined, nackedNames };
+    if (this.#sameSubscription(names)) return nack ? { kind: 'nack', response: undefined, nackedNames } : PLAIN_ACK;
     const added = new Set(names.filter((name) => !this.subscribed.has(name)));
     this.#subscribe(names);
     return { kind: nack ? 'nack' : 'ack', response: this.#respond(this.collect(added, lookup, added), 'subscribe'), nackedNames };

@@ -18,8 +18,14 @@ export interface BuiltResponse {
   readonly resources: readonly SdsResource[];
 }
 
-/** Names in first-seen order, without duplicates. */
-export function dedupe(names: readonly string[]): string[] {
+/** Names in first-seen order, without duplicates (`names` itself when it has none). */
+export function dedupe(names: readonly string[]): readonly string[] {
+  if (names.length < 2) return names;
+  if (names.length <= 8) {
+    let duplicate = false;
+    for (let i = 1; i < names.length && !duplicate; i++) duplicate = names.indexOf(names[i]!) < i;
+    if (!duplicate) return names;
+  }
   return [...new Set(names)];
 }
 
