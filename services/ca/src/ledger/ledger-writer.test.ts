@@ -19,8 +19,11 @@ import { pruneExpiredIssuances } from './prune.js';
 
 const logger = createLogger({ level: 'error', service: 'ca', destination: captureLogs().stream });
 
-/** The real database, failing the next `failures` ledger writes as if the server were gone. */
-function flaky(db: Db, state: { failures: number; writes: number }): Db {
+/**
+ * The real database, failing the next `failures` ledger writes as if the server were gone, and
+ * losing the reply of the next `lostReplies` (the write commits, the caller sees an error).
+ */
+function flaky(db: Db, state: { failures: number; writes: number; lostReplies?: number }): Db {
   return new Proxy(db, {
     get(target, prop, receiver) {
       if (prop === 'query') {
@@ -30,6 +33,11 @@ function flaky(db: Db, state: { failures: number; writes: number }): Db {
             if (state.failures > 0) {
               state.failures--;
               throw new UnavailableError('database unreachable (test)');
+            }
+            if ((state.lostReplies ?? 0) > 0) {
+              state.lostReplies = (state.lostReplies ?? 0) - 1;
+              await target.query(sql, params);
+              throw new UnavailableError('connection lost after the commit (test)');
             }
           }
           return target.query(sql, params);
@@ -128,6 +136,22 @@ for (const engine of await testEngines('ledger writer')) {
       await ledger.flush();
       assert.equal((await written()).length, 3);
       assert.equal(state.writes, 3);
+    });
+
+    it('takes a batch refused as already recorded, after a write whose reply was lost, as written (no endless retries, no duplicate)', async () => {
+      const state = { failures: 0, writes: 0, lostReplies: 1 };
+      const ledger = new LedgerWriter({ db: flaky(t.db, state), clock, logger, flushIntervalMs: 5, retryDelayMs: 1000 });
+      const rows = [row(), row()];
+      rows.forEach((r) => ledger.record(r));
+      await clock.advanceAsync(5);
+      // The first write commits but looks failed; flush waits for it, then writes the batch again.
+      await ledger.flush();
+      assert.equal(state.writes, 2, 'one write whose reply was lost, one retry');
+      assert.equal(ledger.pending, 0, 'the retry found the rows recorded');
+      assert.deepEqual((await written()).sort(), rows.map((r) => r.serial).sort());
+      ledger.record(row());
+      await ledger.flush();
+      assert.equal((await written()).length, 3, 'later rows are written as usual');
     });
 
     it('drops the oldest chunks beyond its buffer limit, and counts them', async () => {

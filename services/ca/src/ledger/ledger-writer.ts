@@ -10,7 +10,8 @@
  * SVID that is not proactively replaced, which still expires within its short TTL. Signing never
  * waits for, or fails because of, the ledger.
  *
- * A batch that fails on a dangling reference (an entry deleted meanwhile, an agent not yet or no
+ * A batch refused because its serials are already recorded was committed by an earlier attempt
+ * whose reply was lost: it counts as written. A batch that fails on a dangling reference (an entry deleted meanwhile, an agent not yet or no
  * longer in `attested_nodes`) is repaired: the references it holds are looked up in a few
  * queries, and only the dangling ones are cleared before writing it again. Other failures are
  * retried after `retryDelayMs`; beyond `maxBuffered` waiting rows the oldest chunks are dropped
@@ -173,6 +174,12 @@ export class LedgerWriter {
           await recordIssuances(this.#o.db, rows);
           return;
         } catch (err) {
+          // One INSERT per batch: refused for a serial already recorded means an earlier attempt
+          // committed it and only its reply was lost (serials are 126+ random bits).
+          if (isAlreadyRecorded(err)) {
+            this.#o.logger.info({ rows: rows.length }, 'ca: issuance ledger batch was already recorded (a reply was lost); not written again');
+            return;
+          }
           if (!isDanglingReference(err) || attempt > REPAIR_ATTEMPTS) throw err;
           if (attempt === REPAIR_ATTEMPTS) {
             rows = rows.map((r) => ({ ...r, entryId: null, nodeId: null }));
@@ -212,6 +219,10 @@ export class LedgerWriter {
       this.#lastDropLog = now;
     }
   }
+}
+
+function isAlreadyRecorded(err: unknown): boolean {
+  return err instanceof DatastoreError && err.code === 'ERR_DATASTORE_ALREADY_EXISTS';
 }
 
 function isDanglingReference(err: unknown): boolean {
