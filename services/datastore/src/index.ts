@@ -95,6 +95,7 @@ export {
   type FederationRelationshipChanges,
   getFederationRelationship,
   listFederationRelationships,
+  listTrustedByAllTrustDomains,
   type NewFederationRelationship,
   updateFederationRelationship,
 } from './federation/federation-relationships.js';
@@ -129,7 +130,9 @@ export {
   getAuthority,
   insertAuthority,
   listAuthorities,
+  listTaintedAuthorities,
   type NewAuthority,
+  type TaintedAuthorities,
   transitionAuthority,
 } from './ca/authorities.js';
 export {

@@ -32,4 +32,5 @@ export * from './grpc/index.js';
 export * from './ratelimit/index.js';
 export * from './http/index.js';
 export { stopInReverse } from './stop-in-reverse.js';
+export { untilAborted } from './until-aborted.js';
 export type { ReverseStops } from './stop-in-reverse.js';

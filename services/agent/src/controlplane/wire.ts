@@ -6,48 +6,18 @@
 import type { AgentEntry } from '../domain/entry.js';
 import type { SyncUpdate } from '../domain/sync-update.js';
 import type { TrustBundle } from '../domain/view.js';
+import type { SyncAuthorizedResponse__Output } from '../../../platform/src/gen/signet/signet/attestation/v1/SyncAuthorizedResponse.js';
+import type { Bundle__Output } from '../../../platform/src/gen/signet/signet/types/v1/Bundle.js';
+import type { Entry__Output } from '../../../platform/src/gen/signet/signet/types/v1/Entry.js';
 
-/** signet.types.v1.Entry as decoded (int64 as strings). */
-export interface WireEntry {
-  id: string;
-  spiffe_id: string;
-  parent_id: string;
-  selectors: Array<{ type: string; value: string }>;
-  x509_svid_ttl: number;
-  jwt_svid_ttl: number;
-  dns_names: string[];
-  federates_with: string[];
-  admin: boolean;
-  downstream: boolean;
-  hint: string;
-  expires_at: string;
-  revision: string;
-  created_at: string;
-}
+/** signet.types.v1.Entry as decoded (int64 as strings): the generated type. */
+export type WireEntry = Entry__Output;
 
-/** signet.types.v1.Bundle as decoded. */
-export interface WireBundle {
-  trust_domain: string;
-  x509_authorities: Buffer[];
-  jwt_authorities: Array<{ key_id: string; public_key: Buffer }>;
-  sequence_number: string;
-  refresh_hint: string;
-  tainted_x509_authorities?: Buffer[];
-  tainted_jwt_key_ids?: string[];
-  trusted_by_all?: boolean;
-}
+/** signet.types.v1.Bundle as decoded: the generated type. */
+export type WireBundle = Bundle__Output;
 
-/** signet.attestation.v1.SyncAuthorizedResponse as decoded. */
-export interface WireSyncResponse {
-  revision: string;
-  snapshot: boolean;
-  snapshot_done: boolean;
-  upserts: WireEntry[];
-  removals: Array<{ entry_id: string }>;
-  bundles: WireBundle[];
-  removed_bundles: string[];
-  traceparent?: string;
-}
+/** signet.attestation.v1.SyncAuthorizedResponse as decoded: the generated type. */
+export type WireSyncResponse = SyncAuthorizedResponse__Output;
 
 /** A trust-domain name from an ID or a name (`spiffe://td` and `td` both give `td`). */
 export function trustDomainName(value: string): string {

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DeltaStreamState, type DeltaRequestKind, type DeltaResponse } from './delta-state.js';
-import type { SecretLookup } from './resource.js';
-
-type World = Readonly<Record<string, string>>;
+import { checkResponse, lookupOf, type World } from './state-cases.test-helper.js';
 
 type Step =
   | {
@@ -21,13 +19,6 @@ interface Case {
   readonly name: string;
   readonly world: World;
   readonly steps: readonly Step[];
-}
-
-function lookupOf(world: World): SecretLookup {
-  return (name) => {
-    const version = world[name];
-    return version === undefined ? undefined : { name, version, kind: 'validation_context', any: { type_url: 'test', value: Buffer.from(version) } };
-  };
 }
 
 function run(c: Case): void {
@@ -57,19 +48,7 @@ function run(c: Case): void {
       if (step.kind !== undefined) assert.equal(outcome.kind, step.kind, where);
       response = outcome.response;
     }
-    if (step.expect === null) {
-      assert.equal(response, undefined, `${where}: expected no response, got ${response?.resources.map((r) => r.name).join(',')}`);
-      return;
-    }
-    assert.ok(response, `${where}: expected a response`);
-    assert.deepEqual(
-      response.resources.map((r) => r.name),
-      step.expect,
-      where,
-    );
-    for (const r of response.resources) assert.equal(r.version, world[r.name], `${where}: per-resource version`);
-    assert.ok(response.nonce !== '' && !nonces.includes(response.nonce), `${where}: new non-empty nonce`);
-    nonces.push(response.nonce);
+    checkResponse(where, response, step.expect, world, nonces);
   });
 }
 

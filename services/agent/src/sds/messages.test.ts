@@ -75,7 +75,7 @@ describe('xDS message translation', () => {
       });
     }
 
-    it('gives the same bytes twice for the same resource (its field is encoded once and reused)', () => {
+    it('gives the same bytes twice for the same resource', () => {
       const a = encodeSotwResponse({ versionInfo: 'v', nonce: 'n', resources: [big], reason: 'update' });
       const b = encodeSotwResponse({ versionInfo: 'v', nonce: 'n', resources: [big], reason: 'update' });
       assert.ok(a.equals(b));

@@ -19,8 +19,6 @@ const RESOURCES = 0x12; // DiscoveryResponse.resources = 2
 const TYPE_URL = 0x22; // DiscoveryResponse.type_url = 4
 const NONCE = 0x2a; // DiscoveryResponse.nonce = 5
 
-const anyFields = new WeakMap<SdsResource, Uint8Array>();
-
 /** The encoded `DiscoveryResponse` of `response` (canary false, no control plane). */
 export function encodeSotwResponse(response: SotwResponse): Buffer {
   const fields = response.resources.map(resourceField);
@@ -60,13 +58,7 @@ export function allocResourceField(typeUrl: string, valueLength: number): { read
   return { field, valueAt: writeFieldHeader(field, pos, ANY_VALUE, valueLength) };
 }
 
-/** The `resources` field of `resource`: its own `wire`, or encoded once and remembered. */
+/** The `resources` field of `resource`: its own `wire` (every secret the encoders make has one), or encoded now. */
 function resourceField(resource: SdsResource): Uint8Array {
-  if (resource.wire !== undefined) return resource.wire;
-  let field = anyFields.get(resource);
-  if (field === undefined) {
-    field = encodeResourceField(resource.any.type_url, resource.any.value).field;
-    anyFields.set(resource, field);
-  }
-  return field;
+  return resource.wire ?? encodeResourceField(resource.any.type_url, resource.any.value).field;
 }

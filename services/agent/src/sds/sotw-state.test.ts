@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { SdsResource, SecretLookup } from './resource.js';
 import { SotwStreamState, type SotwRequestKind, type SotwResponse } from './sotw-state.js';
+import { checkResponse, lookupOf, type World } from './state-cases.test-helper.js';
 import { dedupe } from './stream-state.js';
-
-/** The secrets that exist: name → version ('cert:' prefix = tls_certificate). */
-type World = Readonly<Record<string, string>>;
 
 type Nonce = 'none' | 'last' | 'previous' | 'foreign';
 
@@ -23,20 +20,6 @@ interface Case {
   readonly name: string;
   readonly world: World;
   readonly steps: readonly Step[];
-}
-
-function lookupOf(world: World): SecretLookup {
-  return (name) => {
-    const version = world[name];
-    if (version === undefined) return undefined;
-    const resource: SdsResource = {
-      name,
-      version,
-      kind: name.startsWith('spiffe://') ? 'tls_certificate' : 'validation_context',
-      any: { type_url: 'test', value: Buffer.from(`${name}@${version}`) },
-    };
-    return resource;
-  };
 }
 
 function run(c: Case): void {
@@ -60,20 +43,8 @@ function run(c: Case): void {
       world = step.world;
       response = state.onView(lookupOf(world));
     }
-    if (step.expect === null) {
-      assert.equal(response, undefined, `${where}: expected no response, got ${response?.resources.map((r) => r.name).join(',')}`);
-      return;
-    }
-    assert.ok(response, `${where}: expected a response`);
-    assert.deepEqual(
-      response.resources.map((r) => r.name),
-      step.expect,
-      where,
-    );
-    for (const r of response.resources) assert.equal(r.version, world[r.name], `${where}: ${r.name} carries the current version`);
-    assert.notEqual(response.versionInfo, '', `${where}: version_info is non-empty`);
-    assert.ok(!nonces.includes(response.nonce), `${where}: nonce is new`);
-    nonces.push(response.nonce);
+    checkResponse(where, response, step.expect, world, nonces);
+    if (response !== undefined) assert.notEqual(response.versionInfo, '', `${where}: version_info is non-empty`);
   });
 }
 

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { ApiError, BodyTooLargeError, readBoundedBody } from '@signet/platform';
+import { ApiError, BodyTooLargeError, readBoundedBody, untilAborted } from '@signet/platform';
 import { readPodList, type PodInfo } from './kubelet-pods.js';
 
 /** Options of {@link createKubeletClient}. */
@@ -90,7 +90,7 @@ export function createKubeletClient(options: KubeletClientOptions): KubeletClien
         latest !== undefined &&
         (newerThan === undefined ? now() - latest.startedAt <= maxAgeMs : latest.sequence > newerThan.sequence);
       const pending = usable && latest !== undefined ? latest : start();
-      return raceAbort(pending.list, signal);
+      return untilAborted(pending.list, signal);
     },
   };
 }
@@ -157,24 +157,4 @@ function get(url: URL, options: RequestOptions, maxBytes: number): Promise<strin
 
 function unreachable(url: string, err: Error): ApiError {
   return new ApiError('unavailable', `the kubelet at ${url} cannot be reached: ${err.message}`, { cause: err });
-}
-
-/** `promise`, or a rejection as soon as `signal` aborts (the shared request itself goes on for others). */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
 }

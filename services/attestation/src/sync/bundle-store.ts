@@ -3,12 +3,8 @@
  * bundle events arrive: the local trust domain's, and federated ones.
  * @module
  */
-import { getBundle, listAuthorities, listBundles, listFederationRelationships, type Queryable, type StoredBundle } from '@signet/datastore';
+import { getBundle, listBundles, listTaintedAuthorities, listTrustedByAllTrustDomains, type Queryable, type StoredBundle, type TaintedAuthorities } from '@signet/datastore';
 
-interface Tainted {
-  readonly x509: readonly Uint8Array[];
-  readonly jwt: readonly string[];
-}
 import type { Logger } from '@signet/platform';
 import { SpiffeBundle, TrustDomain } from '@signet/spiffe';
 
@@ -59,13 +55,7 @@ export class BundleStore {
 
   /** Re-reads which federation relationships are trusted by all workloads; returns the set. */
   async loadTrustedByAll(): Promise<ReadonlySet<string>> {
-    const trusted = new Set<string>();
-    let pageToken: string | undefined;
-    do {
-      const page = await listFederationRelationships(this.#db, { pageSize: 1000, ...(pageToken ? { pageToken } : {}) });
-      for (const r of page.items) if (r.trustedByAll && r.trustDomain !== this.localTrustDomain) trusted.add(r.trustDomain);
-      pageToken = page.nextPageToken;
-    } while (pageToken !== undefined);
+    const trusted = new Set((await listTrustedByAllTrustDomains(this.#db)).filter((td) => td !== this.localTrustDomain));
     this.#trustedByAll = trusted;
     return trusted;
   }
@@ -73,7 +63,7 @@ export class BundleStore {
   /** (Re)loads every bundle. */
   async loadAll(): Promise<void> {
     const stored = await listBundles(this.#db);
-    const tainted = await this.#tainted();
+    const tainted = await listTaintedAuthorities(this.#db);
     this.#bundles.clear();
     for (const bundle of stored) this.#put(bundle, tainted);
   }
@@ -81,7 +71,7 @@ export class BundleStore {
   /** Re-reads one trust domain's bundle (and, for the local one, its tainted authorities); tells whether it now exists. */
   async refresh(trustDomain: string): Promise<'updated' | 'removed'> {
     const stored = await getBundle(this.#db, trustDomain);
-    const tainted = trustDomain === this.localTrustDomain ? await this.#tainted() : undefined;
+    const tainted = trustDomain === this.localTrustDomain ? await listTaintedAuthorities(this.#db) : undefined;
     if (stored === undefined || !this.#put(stored, tainted)) {
       this.#bundles.delete(trustDomain);
       return 'removed';
@@ -89,19 +79,11 @@ export class BundleStore {
     return 'updated';
   }
 
-  async #tainted(): Promise<Tainted> {
-    const authorities = await listAuthorities(this.#db, { states: ['tainted'] });
-    return {
-      x509: authorities.filter((a) => a.kind === 'x509' && a.certificate !== null).map((a) => a.certificate as Uint8Array),
-      jwt: authorities.filter((a) => a.kind === 'jwt').map((a) => a.keyId),
-    };
-  }
-
-  #put(stored: StoredBundle, tainted: Tainted | undefined): boolean {
+  #put(stored: StoredBundle, tainted: TaintedAuthorities | undefined): boolean {
     try {
       const snapshot = snapshotOf(stored);
       const local = stored.trustDomain === this.localTrustDomain && tainted !== undefined;
-      this.#bundles.set(stored.trustDomain, local ? { ...snapshot, taintedX509Authorities: tainted.x509, taintedJwtKeyIds: tainted.jwt } : snapshot);
+      this.#bundles.set(stored.trustDomain, local ? { ...snapshot, taintedX509Authorities: tainted.x509, taintedJwtKeyIds: tainted.jwtKeyIds } : snapshot);
       return true;
     } catch (err) {
       this.#logger.warn({ err, trust_domain: stored.trustDomain }, 'stored bundle cannot be read; not sent to agents');

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
 import { ApiError, publicError, type Caller, type Clock } from '@signet/platform';
 import { KeyInvalidError, mintJwtSvid, UnsupportedError, X509SvidInvalidError, type MintedX509Svid, type TrustDomain } from '@signet/spiffe';
+import type { ActiveX509Authority } from '../authority/snapshot.js';
 import type { IssuanceKind } from '../telemetry/ca-metrics.js';
 import { agentSubject, workloadSubject, type AuthorizeContext, type SvidSubject } from './authorize.js';
 import type { EntryAuthorizer } from './entry-authorizer.js';
@@ -146,32 +147,34 @@ export class CaSigner {
     const active = this.#o.authorities.activeX509();
     const ttlSeconds = svidTtlSeconds({ requested: request.ttlSeconds, ...ttl, authorityNotAfter: active.authority.notAfter, now });
     const params = { id: subject.id, publicKey, dnsNames: subject.dnsNames, ttlSeconds, now };
-    const fail = (err: unknown): never => {
-      if (err instanceof KeyInvalidError || err instanceof UnsupportedError) {
-        throw ApiError.invalid(request.publicKey !== undefined && request.publicKey.length > 0 ? 'public_key' : 'csr', err.message, err);
-      }
-      if (err instanceof X509SvidInvalidError && subject.dnsNames.length > 0) throw ApiError.invalid('dns_names', err.message, err);
-      throw err;
-    };
-    const signed = (minted: MintedX509Svid): SignedX509Svid => {
-      this.#record(subject, minted.serialNumber, 'x509', active.authority.id, now, minted.notAfter);
-      return {
-        spiffeId: subject.id.toString(),
-        certChain: [minted.certificate, ...active.chain],
-        serialNumber: minted.serialNumber,
-        expiresAt: minted.notAfter,
-        authorityId: active.authority.id,
-        entryId: subject.entry?.id,
-      };
-    };
-    if (this.#inProgress > 1) return active.minter.mintAsync(params).then(signed, fail);
+    if (this.#inProgress > 1) {
+      return active.minter.mintAsync(params).then(
+        (minted) => this.#signedX509(subject, active, now, minted),
+        (err: unknown) => {
+          throw mintError(err, request, subject);
+        },
+      );
+    }
     let minted: MintedX509Svid;
     try {
       minted = active.minter.mint(params);
     } catch (err) {
-      return fail(err);
+      throw mintError(err, request, subject);
     }
-    return signed(minted);
+    return this.#signedX509(subject, active, now, minted);
+  }
+
+  /** Records a minted leaf and gives it back with its chain. */
+  #signedX509(subject: SvidSubject, active: ActiveX509Authority, now: Date, minted: MintedX509Svid): SignedX509Svid {
+    this.#record(subject, minted.serialNumber, 'x509', active.authority.id, now, minted.notAfter);
+    return {
+      spiffeId: subject.id.toString(),
+      certChain: [minted.certificate, ...active.chain],
+      serialNumber: minted.serialNumber,
+      expiresAt: minted.notAfter,
+      authorityId: active.authority.id,
+      entryId: subject.entry?.id,
+    };
   }
 
   #record(subject: SvidSubject, serial: string, kind: 'x509' | 'jwt', authorityId: string, issuedAt: Date, expiresAt: Date): void {
@@ -221,6 +224,15 @@ interface SigningCall {
   readonly kind: IssuanceKind;
   readonly started: number;
   readonly span: Span;
+}
+
+/** The API error for a minting failure caused by the request (its key or DNS names); other errors as they are. */
+function mintError(err: unknown, request: PublicKeySource, subject: SvidSubject): unknown {
+  if (err instanceof KeyInvalidError || err instanceof UnsupportedError) {
+    return ApiError.invalid(request.publicKey !== undefined && request.publicKey.length > 0 ? 'public_key' : 'csr', err.message, err);
+  }
+  if (err instanceof X509SvidInvalidError && subject.dnsNames.length > 0) return ApiError.invalid('dns_names', err.message, err);
+  return err;
 }
 
 const SPAN_NAMES: Readonly<Record<IssuanceKind, string>> = { x509: 'ca.sign.x509', x509_agent: 'ca.sign.x509_agent', jwt: 'ca.sign.jwt' };

@@ -109,6 +109,23 @@ export async function listAuthorities(q: Queryable, filter: AuthorityFilter = {}
   return rows.map(authorityFromRow);
 }
 
+/** What the tainted authorities are, as bundles announce them. */
+export interface TaintedAuthorities {
+  /** CA certificates (DER) of tainted X.509 authorities. */
+  readonly x509: readonly Uint8Array[];
+  /** Key ids of tainted JWT signing keys. */
+  readonly jwtKeyIds: readonly string[];
+}
+
+/** The tainted authorities: X.509 CA certificates and JWT key ids, in creation order. */
+export async function listTaintedAuthorities(q: Queryable): Promise<TaintedAuthorities> {
+  const tainted = await listAuthorities(q, { states: ['tainted'] });
+  return {
+    x509: tainted.filter((a) => a.kind === 'x509' && a.certificate !== null).map((a) => a.certificate as Uint8Array),
+    jwtKeyIds: tainted.filter((a) => a.kind === 'jwt').map((a) => a.keyId),
+  };
+}
+
 /**
  * Moves an authority from `from` to `to`, stamping the transition time.
  * `InvalidArgumentError` for a transition the lifecycle does not allow,

@@ -87,6 +87,12 @@ export async function getFederationRelationship(q: Queryable, trustDomain: strin
   return rows[0] === undefined ? undefined : fromRow(rows[0]);
 }
 
+/** The trust domains whose relationship is trusted by every workload (`trusted_by_all`), in order. */
+export async function listTrustedByAllTrustDomains(q: Queryable): Promise<string[]> {
+  const { rows } = await q.query<{ trust_domain: string }>('SELECT trust_domain FROM federation_relationships WHERE trusted_by_all ORDER BY trust_domain');
+  return rows.map((r) => r.trust_domain);
+}
+
 /** One page of relationships, ordered by trust domain. */
 export async function listFederationRelationships(q: Queryable, page: PageRequest = {}): Promise<Page<FederationRelationship>> {
   const pageSize = resolvePageSize(page.pageSize);

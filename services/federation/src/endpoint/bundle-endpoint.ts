@@ -16,7 +16,7 @@
  *   the CA has published a bundle. No redirects are sent.
  * @module
  */
-import { listenOn } from '../internal/listen.js';
+import { closeHttpServer, listenOn } from '../internal/listen.js';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Cancel, Logger } from '@signet/platform';
@@ -99,10 +99,7 @@ export class BundleEndpointServer {
   async close(): Promise<void> {
     this.#detach?.();
     this.#detach = undefined;
-    if (!this.#server.listening) return;
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeAllConnections();
-    await closed;
+    await closeHttpServer(this.#server);
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {

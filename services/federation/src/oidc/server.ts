@@ -15,7 +15,7 @@
  * if revocation must propagate faster.
  * @module
  */
-import { listenOn } from '../internal/listen.js';
+import { closeHttpServer, listenOn } from '../internal/listen.js';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Cancel, Logger } from '@signet/platform';
@@ -98,10 +98,7 @@ export class OidcDiscoveryServer {
   async close(): Promise<void> {
     this.#detach?.();
     this.#detach = undefined;
-    if (!this.#server.listening) return;
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeAllConnections();
-    await closed;
+    await closeHttpServer(this.#server);
   }
 
   /** The current documents, rebuilt when the bundle changed. */

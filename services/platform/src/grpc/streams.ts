@@ -4,6 +4,7 @@
  * @module
  */
 import type { Readable, Writable } from 'node:stream';
+import { untilAborted } from '../until-aborted.js';
 
 /**
  * A `send` for a handler: resolves once `writable` accepted the message, waiting for `drain`
@@ -50,26 +51,4 @@ export function messagesOf<T>(readable: Readable, signal: AbortSignal): AsyncIte
       };
     },
   };
-}
-
-/** `promise`, or a rejection with the signal's reason if the signal is aborted first. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(signal.aborted ? signal.reason : err);
-      },
-    );
-  });
 }

@@ -21,7 +21,8 @@ import {
   EventKinds,
   getBundle,
   getFederationRelationship,
-  listAuthorities,
+  listTaintedAuthorities,
+  listTrustedByAllTrustDomains,
   listBundles,
   putBundle,
   type Db,
@@ -71,13 +72,7 @@ export class BundleService {
   async getLocal(): Promise<BundleView> {
     const [local] = await listBundles(this.#deps.db, { source: 'local' });
     if (local === undefined) throw new ApiError('not_found', 'bundle: the CA has not published the local bundle yet');
-    const tainted = await listAuthorities(this.#deps.db, { states: ['tainted'] });
-    return bundleView(local, {
-      tainted: {
-        x509: tainted.filter((a) => a.kind === 'x509' && a.certificate !== null).map((a) => a.certificate as Uint8Array),
-        jwtKeyIds: tainted.filter((a) => a.kind === 'jwt').map((a) => a.keyId),
-      },
-    });
+    return bundleView(local, { tainted: await listTaintedAuthorities(this.#deps.db) });
   }
 
   /** One page of the federated bundles (fetched or set by hand), in trust domain order. */
@@ -90,7 +85,9 @@ export class BundleService {
     const items = rest.slice(0, resolved.pageSize);
     const last = items[items.length - 1];
     const more = rest.length > items.length && last !== undefined;
-    return { bundles: await Promise.all(items.map((b) => this.#federatedView(b))), nextPageToken: more ? nextPageToken(last.trustDomain, scope) : '' };
+    const trusted = new Set(await listTrustedByAllTrustDomains(this.#deps.db));
+    const bundles = items.map((b) => bundleView(b, { trustedByAll: trusted.has(b.trustDomain) }));
+    return { bundles, nextPageToken: more ? nextPageToken(last.trustDomain, scope) : '' };
   }
 
   /** The federated bundle of `trustDomain`, or `not_found`. */

@@ -4,7 +4,7 @@
  * the store's own write counter.
  * @module
  */
-import type { BundleSource, StoredBundle } from '@signet/datastore';
+import type { BundleSource, StoredBundle, TaintedAuthorities } from '@signet/datastore';
 import { SpiffeBundle, TrustDomain } from '@signet/spiffe';
 
 /** A bundle as the registrar shows it. */
@@ -18,7 +18,7 @@ export interface BundleView {
   /** Federated bundles: its federation relationship says every workload trusts it. */
   readonly trustedByAll: boolean;
   /** Local bundle: the tainted authorities it still holds (CA certificates, DER) and tainted JWT key ids. */
-  readonly tainted: { readonly x509: readonly Uint8Array[]; readonly jwtKeyIds: readonly string[] };
+  readonly tainted: TaintedAuthorities;
 }
 
 /** What a bundle view knows besides the stored bundle. */
@@ -27,7 +27,7 @@ export interface BundleViewExtras {
   readonly tainted?: BundleView['tainted'];
 }
 
-const NOTHING_TAINTED: BundleView['tainted'] = Object.freeze({ x509: [], jwtKeyIds: [] });
+const NOTHING_TAINTED: TaintedAuthorities = Object.freeze({ x509: [], jwtKeyIds: [] });
 
 /**
  * Parses a stored bundle with the SDK (a document the SDK refuses is a server fault: it throws).
