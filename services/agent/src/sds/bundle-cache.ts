@@ -15,6 +15,14 @@ export class BundleSecretCache {
   readonly #max: number;
   readonly #entries = new Map<string, SdsResource>();
   readonly #fingerprints = new WeakMap<TrustBundle, string>();
+  /**
+   * The usual request (one bundle: the own trust domain's) by bundle object, form and name: every
+   * workload view holds the same bundle object, so a lookup costs no key string.
+   */
+  readonly #single: Readonly<Record<ValidatorForm, WeakMap<TrustBundle, Map<string, SdsResource>>>> = {
+    spiffe: new WeakMap(),
+    trusted_ca: new WeakMap(),
+  };
   #hits = 0;
   #misses = 0;
 
@@ -25,6 +33,25 @@ export class BundleSecretCache {
 
   /** The validation context of `bundles` under `name` in `form`, encoded at most once per content. */
   validationContext(name: string, bundles: readonly TrustBundle[], form: ValidatorForm): SdsResource {
+    if (bundles.length !== 1) return this.#byContent(name, bundles, form);
+    const bundle = bundles[0]!;
+    const single = this.#single[form];
+    let byName = single.get(bundle);
+    if (byName === undefined) {
+      byName = new Map();
+      single.set(bundle, byName);
+    }
+    const hit = byName.get(name);
+    if (hit !== undefined) {
+      this.#hits++;
+      return hit;
+    }
+    const made = this.#byContent(name, bundles, form);
+    byName.set(name, made);
+    return made;
+  }
+
+  #byContent(name: string, bundles: readonly TrustBundle[], form: ValidatorForm): SdsResource {
     const key = `${form}\n${name}\n${bundles.map((b) => this.#fingerprint(b)).sort().join(',')}`;
     const hit = this.#entries.get(key);
     if (hit !== undefined) {

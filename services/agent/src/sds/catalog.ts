@@ -35,6 +35,10 @@ export interface SecretCatalogOptions {
 }
 
 const SPIFFE_SCHEME = 'spiffe://';
+/** Names whose slots a catalog keeps in arrays before using a Map. */
+const LINEAR_SLOTS = 8;
+/** The default SVID name's target (most catalogs have one). */
+const FIRST_SVID: Target = Object.freeze({ kind: 'svid', index: 0 });
 
 /** What a catalog knows of one name: what it designates, and its secret per form once encoded. */
 interface NameSlot {
@@ -48,8 +52,14 @@ interface NameSlot {
 export class SecretCatalog {
   readonly view: WorkloadView;
   readonly #opts: SecretCatalogOptions;
-  /** One slot per name asked for (a catalog is made per view change; it stays small). */
-  readonly #slots = new Map<string, NameSlot>();
+  /**
+   * One slot per name asked for. A catalog is made per view change (a rotation makes one per
+   * workload) and is usually asked for a name or two: the first {@link LINEAR_SLOTS} live in two
+   * small arrays searched linearly, which cost less than a Map; more go to a Map.
+   */
+  readonly #names: string[] = [];
+  readonly #slots: NameSlot[] = [];
+  #more: Map<string, NameSlot> | undefined;
   #spiffeLookup: SecretLookup | undefined;
   #trustedCaLookup: SecretLookup | undefined;
 
@@ -60,10 +70,13 @@ export class SecretCatalog {
 
   /** The secret `name` in `form`, or `undefined` if the workload has none by that name. */
   resolve(name: string, form: ValidatorForm): SdsResource | undefined {
-    let slot = this.#slots.get(name);
+    let slot = this.#slot(name);
     if (slot === undefined) {
       slot = { target: this.#classify(name) };
-      this.#slots.set(name, slot);
+      if (this.#names.length < LINEAR_SLOTS) {
+        this.#names.push(name);
+        this.#slots.push(slot);
+      } else (this.#more ??= new Map()).set(name, slot);
     }
     const { target } = slot;
     if (target === null) return undefined;
@@ -80,6 +93,11 @@ export class SecretCatalog {
   lookup(form: ValidatorForm): SecretLookup {
     if (form === 'trusted_ca') return (this.#trustedCaLookup ??= (name) => this.resolve(name, 'trusted_ca'));
     return (this.#spiffeLookup ??= (name) => this.resolve(name, 'spiffe'));
+  }
+
+  #slot(name: string): NameSlot | undefined {
+    const at = this.#names.indexOf(name);
+    return at >= 0 ? this.#slots[at] : this.#more?.get(name);
   }
 
   #encode(name: string, target: Target, form: ValidatorForm): SdsResource | null {
@@ -99,7 +117,7 @@ export class SecretCatalog {
   #classify(name: string): Target | null {
     const { names, trustDomain } = this.#opts;
     const view = this.view;
-    if (name === names.defaultSvidName) return view.svids.length > 0 ? { kind: 'svid', index: 0 } : null;
+    if (name === names.defaultSvidName) return view.svids.length > 0 ? FIRST_SVID : null;
     if (name === names.defaultBundleName) return bundles([view.bundle]);
     if (name === names.allBundlesName) {
       const own = usable(view.bundle);

@@ -8,7 +8,7 @@ import type { Clock, Logger } from '@signet/platform';
 import { selectorSetKey, type Selector } from '../domain/selectors.js';
 import type { WorkloadView, WorkloadViews } from '../domain/view.js';
 import { BundleSecretCache } from './bundle-cache.js';
-import { SecretCatalog } from './catalog.js';
+import { SecretCatalog, type SecretCatalogOptions } from './catalog.js';
 import type { ResolvedSdsConfig } from './config.js';
 import type { RotationGate } from './rotation-gate.js';
 import { ViewGroup, type GroupMember } from './view-group.js';
@@ -28,9 +28,19 @@ export class SdsHub {
   readonly #deps: SdsHubDeps;
   readonly #groups = new Map<string, ViewGroup>();
   readonly #bundleCache = new BundleSecretCache();
+  /** What every catalog shares (one object: a rotation makes a catalog per workload). */
+  readonly #catalogOptions: SecretCatalogOptions;
 
   constructor(deps: SdsHubDeps) {
     this.#deps = deps;
+    const { config, views, logger } = deps;
+    this.#catalogOptions = Object.freeze({
+      trustDomain: views.trustDomain,
+      names: config,
+      bundleCache: this.#bundleCache,
+      onEncodeError: (name: string, err: unknown) =>
+        logger.error({ secrets: [name], err: err instanceof Error ? { type: err.name, message: err.message } : String(err) }, 'SDS secret cannot be encoded; it is held'),
+    });
   }
 
   /** Adds `member` to the group of `selectors` (opening it, and its watch, if needed). */
@@ -76,14 +86,7 @@ export class SdsHub {
 
   /** A catalog of `view` with the configured names, sharing encoded bundles. */
   catalogOf(view: WorkloadView): SecretCatalog {
-    const { config, views, logger } = this.#deps;
-    return new SecretCatalog(view, {
-      trustDomain: views.trustDomain,
-      names: config,
-      bundleCache: this.#bundleCache,
-      onEncodeError: (name, err) =>
-        logger.error({ secrets: [name], err: err instanceof Error ? { type: err.name, message: err.message } : String(err) }, 'SDS secret cannot be encoded; it is held'),
-    });
+    return new SecretCatalog(view, this.#catalogOptions);
   }
 
   /** How many groups (hence watches) are open. */

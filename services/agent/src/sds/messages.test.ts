@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { coalesceDelta, coalesceSotw, deltaResponseMessage, readDeltaRequest, readSotwRequest } from './messages.js';
 import { SECRET_TYPE_URL, sdsProtos } from './protos.js';
-import { encodeSotwResponse } from './response-wire.js';
+import { encodeSotwResponse, encodeSotwResponseTransient } from './response-wire.js';
 import type { SdsResource } from './resource.js';
 
 const resource: SdsResource = { name: 'A', version: 'v1', kind: 'validation_context', any: { type_url: SECRET_TYPE_URL, value: Buffer.from('x') } };
@@ -79,6 +79,19 @@ describe('xDS message translation', () => {
       const a = encodeSotwResponse({ versionInfo: 'v', nonce: 'n', resources: [big], reason: 'update' });
       const b = encodeSotwResponse({ versionInfo: 'v', nonce: 'n', resources: [big], reason: 'update' });
       assert.ok(a.equals(b));
+    });
+
+    it('the serializer form gives the same bytes in a reused buffer, valid until its next call', () => {
+      const small = { versionInfo: 'v', nonce: 'n', resources: [resource], reason: 'update' } as const;
+      const large = { versionInfo: 'v', nonce: 'n', resources: [resource, big], reason: 'update' } as const;
+      const first = encodeSotwResponseTransient(small);
+      assert.ok(first.equals(encodeSotwResponse(small)));
+      const copy = Buffer.from(first);
+      // A response larger than the buffer so far: it grows, and the bytes are still exact.
+      assert.ok(encodeSotwResponseTransient(large).equals(encodeSotwResponse(large)));
+      const again = encodeSotwResponseTransient(small);
+      assert.ok(again.equals(copy));
+      assert.equal(again.buffer, encodeSotwResponseTransient(small).buffer, 'one buffer reused from call to call');
     });
   });
 });

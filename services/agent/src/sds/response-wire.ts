@@ -19,16 +19,52 @@ const RESOURCES = 0x12; // DiscoveryResponse.resources = 2
 const TYPE_URL = 0x22; // DiscoveryResponse.type_url = 4
 const NONCE = 0x2a; // DiscoveryResponse.nonce = 5
 
-/** The encoded `DiscoveryResponse` of `response` (canary false, no control plane). */
+/** The encoded `DiscoveryResponse` of `response` (canary false, no control plane), in a buffer of its own. */
 export function encodeSotwResponse(response: SotwResponse): Buffer {
-  const fields = response.resources.map(resourceField);
+  return encodeInto(response, (size) => Buffer.allocUnsafe(size));
+}
+
+/**
+ * A SotW response that the `StreamSecrets` serializer encodes when grpc-js frames it (see
+ * {@link encodeSotwResponseTransient}), instead of the stream encoding it into a buffer first.
+ */
+export class SotwWireMessage {
+  constructor(readonly response: SotwResponse) {}
+}
+
+/** Reused by {@link encodeSotwResponseTransient}; grows to the largest response. */
+let scratch = Buffer.allocUnsafeSlow(4096);
+
+/**
+ * The encoded `DiscoveryResponse` of `response` in a buffer reused from call to call: valid only
+ * until the next call. For a gRPC serializer only: grpc-js copies a serializer's output into the
+ * framed message at once (`serializeMessage`), so a push allocates one buffer, not two.
+ */
+export function encodeSotwResponseTransient(response: SotwResponse): Buffer {
+  return encodeInto(response, (size) => {
+    if (scratch.byteLength < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, 2 * scratch.byteLength));
+    return scratch.subarray(0, size);
+  });
+}
+
+function encodeInto(response: SotwResponse, alloc: (size: number) => Buffer): Buffer {
+  const { resources } = response;
   let size = stringFieldSize(response.versionInfo) + stringFieldSize(SECRET_TYPE_URL) + stringFieldSize(response.nonce);
-  for (const f of fields) size += f.byteLength;
-  const out = Buffer.allocUnsafe(size);
+  // One resource is the usual response: its field is not put in an array.
+  const only = resources.length === 1 ? resourceField(resources[0]!) : undefined;
+  const fields = only === undefined ? resources.map(resourceField) : undefined;
+  if (only !== undefined) size += only.byteLength;
+  else for (const f of fields!) size += f.byteLength;
+  const out = alloc(size);
   let pos = writeStringField(out, 0, VERSION_INFO, response.versionInfo);
-  for (const f of fields) {
-    out.set(f, pos);
-    pos += f.byteLength;
+  if (only !== undefined) {
+    out.set(only, pos);
+    pos += only.byteLength;
+  } else {
+    for (const f of fields!) {
+      out.set(f, pos);
+      pos += f.byteLength;
+    }
   }
   pos = writeStringField(out, pos, TYPE_URL, SECRET_TYPE_URL);
   pos = writeStringField(out, pos, NONCE, response.nonce);

@@ -17,6 +17,7 @@ import { fetchSecretsHandler } from './fetch.js';
 import { SdsHub } from './hub.js';
 import type { DeltaDiscoveryRequestMessage, DiscoveryRequestMessage } from './messages.js';
 import { sdsProtos, type SdsProtos } from './protos.js';
+import { encodeSotwResponseTransient, SotwWireMessage } from './response-wire.js';
 import { RotationGate } from './rotation-gate.js';
 import { SotwSession } from './sotw-session.js';
 import type { StreamSession, StreamSessionDeps } from './stream-session.js';
@@ -147,8 +148,10 @@ export function createSdsService(deps: SdsServiceDeps): SdsService {
  * - requests are decoded to protobufjs messages without the conversion to plain objects (unset
  *   fields read as their proto3 defaults from the message prototype, which is all
  *   `readSotwRequest` and the node checks need);
- * - responses are written already encoded (`encodeSotwResponse`), so the serializer passes bytes
- *   through (anything else is serialized by the proto definition as usual).
+ * - a stream writes its response as a `SotwWireMessage`, which the serializer encodes straight
+ *   off the resources' wire bytes into a reused buffer that grpc-js copies into the framed message
+ *   at once (`encodeSotwResponseTransient`); bytes pass through; anything else is serialized by
+ *   the proto definition as usual.
  */
 function serverDefinition(service: ServiceDefinition, protos: SdsProtos): ServiceDefinition {
   const stream = service['StreamSecrets'];
@@ -160,7 +163,8 @@ function serverDefinition(service: ServiceDefinition, protos: SdsProtos): Servic
     StreamSecrets: {
       ...stream,
       requestDeserialize: (bytes: Buffer): unknown => request.decode(bytes),
-      responseSerialize: (value: unknown): Buffer => (Buffer.isBuffer(value) ? value : serialize(value)),
+      responseSerialize: (value: unknown): Buffer =>
+        value instanceof SotwWireMessage ? encodeSotwResponseTransient(value.response) : Buffer.isBuffer(value) ? value : serialize(value),
     },
   };
 }

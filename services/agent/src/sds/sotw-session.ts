@@ -5,7 +5,7 @@
  */
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { coalesceSotw, readSotwRequest, type DiscoveryRequestMessage } from './messages.js';
-import { encodeSotwResponse } from './response-wire.js';
+import { SotwWireMessage } from './response-wire.js';
 import type { SdsResource, SecretLookup } from './resource.js';
 import { SotwStreamState, type SotwOutcome, type SotwRequest, type SotwResponse } from './sotw-state.js';
 import { StreamSession, type StreamSessionDeps } from './stream-session.js';
@@ -45,7 +45,8 @@ export class SotwSession extends StreamSession<DiscoveryRequestMessage, SotwRequ
     return this.#state.lastNonce;
   }
 
+  /** Encoded by the serializer, as grpc-js frames it (`encodeSotwResponseTransient`). */
   protected toMessage(response: SotwResponse): object {
-    return encodeSotwResponse(response);
+    return new SotwWireMessage(response);
   }
 }

@@ -138,7 +138,7 @@ export abstract class StreamSession<Msg extends object, Req extends SessionReque
       const response = this.onView(catalog.lookup(this.#form));
       if (response === undefined) return undefined;
       this.#send(response, changedAt);
-      return { nonce: response.nonce, validationContext: response.resources.some((r) => r.kind === 'validation_context') };
+      return { nonce: response.nonce, validationContext: carriesValidationContext(response.resources) };
     } catch (err) {
       this.#fail(err);
       return undefined;
@@ -300,4 +300,9 @@ export abstract class StreamSession<Msg extends object, Req extends SessionReque
     this.deps.logger.debug({ stream: this.id, api: this.api, reason }, 'SDS stream closed');
     this.deps.onClosed(this);
   }
+}
+
+function carriesValidationContext(resources: readonly SdsResource[]): boolean {
+  for (const r of resources) if (r.kind === 'validation_context') return true;
+  return false;
 }

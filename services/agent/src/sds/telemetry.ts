@@ -31,6 +31,24 @@ export interface SdsNackRecord {
   readonly at: Date;
 }
 
+/** Attribute sets of the per-response and per-ACK counters, made once (one is used per push). */
+const API_ATTRIBUTES: Readonly<Record<SdsApi, Readonly<{ api: SdsApi }>>> = Object.freeze({
+  sotw: Object.freeze({ api: 'sotw' }),
+  delta: Object.freeze({ api: 'delta' }),
+});
+const RESPONSE_ATTRIBUTES = Object.freeze({
+  sotw: reasonAttributes('sotw'),
+  delta: reasonAttributes('delta'),
+});
+
+function reasonAttributes(api: SdsApi): Readonly<Record<PushReason, Readonly<{ api: SdsApi; reason: PushReason }>>> {
+  return Object.freeze({
+    initial: Object.freeze({ api, reason: 'initial' }),
+    subscribe: Object.freeze({ api, reason: 'subscribe' }),
+    update: Object.freeze({ api, reason: 'update' }),
+  });
+}
+
 /** Longest NACK message kept. */
 const MAX_NACK_MESSAGE = 1024;
 
@@ -57,15 +75,15 @@ export class SdsTelemetry {
   }
 
   streamOpened(api: SdsApi): void {
-    this.#streams.add(1, { api });
+    this.#streams.add(1, API_ATTRIBUTES[api]);
   }
 
   streamClosed(api: SdsApi): void {
-    this.#streams.add(-1, { api });
+    this.#streams.add(-1, API_ATTRIBUTES[api]);
   }
 
   responseSent(api: SdsApi, reason: PushReason): void {
-    this.#responses.add(1, { api, reason });
+    this.#responses.add(1, RESPONSE_ATTRIBUTES[api][reason]);
   }
 
   pushLatency(seconds: number): void {
@@ -73,7 +91,7 @@ export class SdsTelemetry {
   }
 
   ack(api: SdsApi): void {
-    this.#acks.add(1, { api });
+    this.#acks.add(1, API_ATTRIBUTES[api]);
   }
 
   /** Counts a NACK and remembers it; returns the record (for logging). */

@@ -9,7 +9,8 @@ import type { TrustBundle, WorkloadSvid, WorkloadView } from '../domain/view.js'
 export function sameSvids(a: WorkloadView, b: WorkloadView): boolean {
   if (a.svids === b.svids) return true;
   if (a.svids.length !== b.svids.length) return false;
-  return a.svids.every((svid, i) => sameSvid(svid, b.svids[i]));
+  for (let i = 0; i < a.svids.length; i++) if (!sameSvid(a.svids[i]!, b.svids[i])) return false;
+  return true;
 }
 
 /** Whether two views hold the same X.509 roots for their own and federated trust domains. */
@@ -39,7 +40,8 @@ function sameDerList(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolea
   if (a === b) return true;
   if (!Array.isArray(a) || !Array.isArray(b)) return false;
   if (a.length !== b.length) return false;
-  return a.every((der, i) => bytesEqual(der, b[i]));
+  for (let i = 0; i < a.length; i++) if (!bytesEqual(a[i]!, b[i])) return false;
+  return true;
 }
 
 /** Byte equality; anything that is not a `Uint8Array` (a malformed view) compares unequal. */
