@@ -171,7 +171,7 @@ export async function runAgentBench(opts: AgentBenchOptions = {}): Promise<Agent
     // change starts from the same state (this uid's view holds the warm SVID only).
     for (let i = -2; i < changes; i++) {
       const name = `spiffe://${TD}/lat/${i < 0 ? `warmup${-i}` : i}`;
-      const stream = new SimStream(sds, new Metadata(), name, node);
+      const stream = new SimStream(sds, {}, name, node);
       await sleep(150); // the stream's first request is attested and held
       if (stream.responses > 0) throw new Error(`${name}: answered before its entry existed`);
       if (stream.failed) throw stream.failed;

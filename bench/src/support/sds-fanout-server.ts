@@ -9,14 +9,16 @@
  *   call (so every simulated Envoy is its own workload, with its own SVID and view group);
  * - `bare`: a naive grpc-js implementation of the same `StreamSecrets` method: it decodes the
  *   first request of a stream to learn its name, answers it, keeps the stream in a list and, on
- *   rotation, writes the same pre-encoded response bytes to every stream of the rotated name.
- *   Later requests (ACKs) are read as raw bytes and ignored: no protocol logic at all.
+ *   rotation, writes to every stream of a rotated name the bytes Signet would push it (its
+ *   workload's own SVID, encoded beforehand; the shared bundle). Later requests (ACKs) are read as
+ *   raw bytes and ignored: no protocol logic at all.
  *
  * Both use the workload endpoint's gRPC server options. Rotations are prepared (certificates
  * minted, responses encoded) on a `prepare` request and applied on `rotate`, so that the timed
  * part is the push alone.
  */
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { createLogger, type ServerSurfaceCall } from '@signet/platform';
@@ -41,6 +43,7 @@ export type ServerRequest =
   | { readonly type: 'prepare'; readonly kind: RotationKind }
   | { readonly type: 'rotate' }
   | { readonly type: 'stats' }
+  | { readonly type: 'gc' }
   | { readonly type: 'exit' };
 
 /**
@@ -58,6 +61,8 @@ export type ServerReply =
   | { readonly type: 'prepared'; readonly ms: number }
   | { readonly type: 'rotated'; readonly ms: number }
   | { readonly type: 'stats'; readonly streams: number; readonly groups: number }
+  /** Garbage collections so far (forced ones included): full (mark-compact) count and time, young-generation time. */
+  | { readonly type: 'gc'; readonly major: number; readonly majorMs: number; readonly minorMs: number }
   | { readonly type: 'error'; readonly message: string };
 
 /** The selectors of benchmark workload `name`. */
@@ -186,32 +191,41 @@ function signetServer(server: grpc.Server, workloads: number): FanoutServer {
 interface BareStream {
   readonly call: grpc.ServerDuplexStream<Buffer, Buffer>;
   readonly name: string;
+  /** The workload number of the stream's caller (from its `x-bench-workload` metadata). */
+  readonly workload: number;
 }
 
 function pemOf(der: Uint8Array): string {
   return new X509Certificate(der).toString();
 }
 
+/** The workload number of `name` (`w<i>`). */
+function workloadNumber(name: unknown): number {
+  const i = typeof name === 'string' && /^w\d+$/.test(name) ? Number(name.slice(1)) : NaN;
+  if (!Number.isSafeInteger(i)) throw new Error(`no ${BENCH_WORKLOAD_HEADER} metadata`);
+  return i;
+}
+
 function bareServer(server: grpc.Server, workloads: number): FanoutServer {
   const protos = sdsProtos();
   const method = protos.service['StreamSecrets']!;
   const ids = new Identities();
-  let version = 0;
-  // The current pre-encoded response of each name.
-  const current = new Map<string, Buffer>();
+  let sequence = 0;
+  // The same sizes as Signet's: a 16-hex-digit content version, a 16-character nonce.
   const encodeResponse = (secret: object): Buffer => {
-    version++;
-    const any = { type_url: SECRET_TYPE_URL, value: protos.Secret.encode(protos.Secret.fromObject(secret)).finish() };
-    return method.responseSerialize({ version_info: `v${version}`, resources: [any], type_url: SECRET_TYPE_URL, nonce: `n${version}` });
+    const value = protos.Secret.encode(protos.Secret.fromObject(secret)).finish();
+    const version = createHash('sha256').update(value).digest('hex').slice(0, 16);
+    const nonce = (++sequence).toString(16).padStart(16, '0');
+    return method.responseSerialize({ version_info: version, resources: [{ type_url: SECRET_TYPE_URL, value }], type_url: SECRET_TYPE_URL, nonce });
   };
-  const encodeSvid = (): Buffer => {
-    const svid = ids.svid(0);
-    const chain = svid.certChain.map(pemOf).join('');
-    return encodeResponse({
+  const encodeSvid = (svid: WorkloadSvid): Buffer =>
+    encodeResponse({
       name: 'default',
-      tls_certificate: { certificate_chain: { inline_bytes: Buffer.from(chain) }, private_key: { inline_bytes: Buffer.from(ids.keyPem) } },
+      tls_certificate: {
+        certificate_chain: { inline_bytes: Buffer.from(svid.certChain.map(pemOf).join('')) },
+        private_key: { inline_bytes: Buffer.from(ids.keyPem) },
+      },
     });
-  };
   const encodeBundle = (): Buffer => {
     const pem = ids.bundle().x509Authorities.map(pemOf).join('');
     const validator = protos.SpiffeValidatorConfig.encode(
@@ -222,11 +236,19 @@ function bareServer(server: grpc.Server, workloads: number): FanoutServer {
       validation_context: { custom_validator_config: { name: SPIFFE_VALIDATOR_NAME, typed_config: { type_url: SPIFFE_VALIDATOR_TYPE_URL, value: validator } } },
     });
   };
-  current.set('default', encodeSvid());
-  current.set('ROOTCA', encodeBundle());
-  // Views exist in Signet's server whatever the streams; mint as many SVIDs here so both hold similar data.
-  const held: WorkloadSvid[] = [];
+  // The bytes Signet pushes: each workload's own SVID and the one bundle every workload shares. As
+  // in Signet, an SVID is minted for every workload beforehand and its secret encoded when a stream
+  // first asks for it (so that both servers' idle memory holds the same); a rotation's secrets are
+  // all encoded when it is prepared, so that the bare server only writes.
+  let held: WorkloadSvid[] = [];
   for (let i = 0; i < workloads; i++) held.push(ids.svid(i));
+  let svids: (Buffer | undefined)[] = new Array(workloads);
+  let bundle = encodeBundle();
+  const responseFor = (s: BareStream): Buffer | undefined => {
+    if (s.name === 'ROOTCA') return bundle;
+    if (s.name !== 'default' || s.workload >= workloads) return undefined;
+    return (svids[s.workload] ??= encodeSvid(held[s.workload]!));
+  };
   const open = new Set<BareStream>();
   const definition: grpc.ServiceDefinition = {
     StreamSecrets: {
@@ -246,10 +268,9 @@ function bareServer(server: grpc.Server, workloads: number): FanoutServer {
       call.on('data', (raw: Buffer) => {
         if (stream !== undefined) return; // an ACK: ignored
         const request = method.requestDeserialize(raw) as { resource_names?: string[] };
-        const name = request.resource_names?.[0] ?? '';
-        stream = { call, name };
+        stream = { call, name: request.resource_names?.[0] ?? '', workload: workloadNumber(call.metadata.get(BENCH_WORKLOAD_HEADER)[0]) };
         open.add(stream);
-        const response = current.get(name);
+        const response = responseFor(stream);
         if (response !== undefined) call.write(response);
       });
       const done = (): void => {
@@ -266,20 +287,20 @@ function bareServer(server: grpc.Server, workloads: number): FanoutServer {
   let rotated: string[] = [];
   return {
     prepare(kind) {
-      held.length = 0;
       if (kind === 'ca') ids.rotateCa();
+      held = [];
       for (let i = 0; i < workloads; i++) held.push(ids.svid(i));
-      current.set('default', encodeSvid());
+      svids = held.map(encodeSvid);
       rotated = ['default'];
       if (kind === 'ca') {
-        current.set('ROOTCA', encodeBundle());
+        bundle = encodeBundle();
         rotated.push('ROOTCA');
       }
     },
     rotate() {
       for (const s of open) {
         if (!rotated.includes(s.name)) continue;
-        s.call.write(current.get(s.name)!);
+        s.call.write(responseFor(s)!);
       }
     },
     streams: () => open.size,
@@ -298,6 +319,18 @@ function gc(): void {
     collect();
   }
 }
+
+/** Garbage collections of this process so far. */
+const gcTotals = { major: 0, majorMs: 0, minorMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+    if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) {
+      gcTotals.major++;
+      gcTotals.majorMs += entry.duration;
+    } else if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) gcTotals.minorMs += entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
 
 let fanout: FanoutServer | undefined;
 let grpcServer: grpc.Server | undefined;
@@ -342,6 +375,9 @@ process.on('message', (raw: unknown) => {
         }
         case 'stats':
           reply({ type: 'stats', streams: fanout!.streams(), groups: fanout!.groups() });
+          break;
+        case 'gc':
+          reply({ type: 'gc', ...gcTotals });
           break;
         case 'exit':
           grpcServer?.forceShutdown();
