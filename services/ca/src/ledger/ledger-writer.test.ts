@@ -103,23 +103,31 @@ for (const engine of await testEngines('ledger writer')) {
       assert.equal(state.writes, 3, '25 rows in batches of 10');
     });
 
-    it('clears only the reference that dangles (deleted entry, unknown node) and keeps the rest', async () => {
+    it('writes rows whose entry was deleted or whose agent is unknown as they are: history, not references', async () => {
       const entry = await createEntry(t.db, { spiffeId: 'spiffe://example.org/gone', parentId: 'spiffe://example.org/spire/agent/a', selectors: [{ type: 'unix', value: 'uid:1' }] }, clock.now());
-      const kept = await createEntry(t.db, { spiffeId: 'spiffe://example.org/kept', parentId: 'spiffe://example.org/spire/agent/a', selectors: [{ type: 'unix', value: 'uid:2' }] }, clock.now());
-      await createNode(t.db, { spiffeId: 'spiffe://example.org/spire/agent/a', attestationType: 'join_token' }, clock.now());
       await deleteEntry(t.db, entry.id);
       const ledger = new LedgerWriter({ db: t.db, clock, logger });
-      const good = row({ entryId: kept.id, nodeId: 'spiffe://example.org/spire/agent/a' });
-      const danglingEntry = row({ entryId: entry.id, nodeId: 'spiffe://example.org/spire/agent/a' });
-      const danglingNode = row({ entryId: kept.id, nodeId: 'spiffe://example.org/spire/agent/unknown' });
-      for (const r of [good, danglingEntry, danglingNode, row()]) ledger.record(r);
+      const deletedEntry = row({ entryId: entry.id, nodeId: 'spiffe://example.org/spire/agent/a' });
+      const unknownNode = row({ nodeId: 'spiffe://example.org/spire/agent/unknown' });
+      for (const r of [deletedEntry, unknownNode, row()]) ledger.record(r);
       await ledger.flush();
       const rows = (await listIssuancesByAuthority(t.db, authorityId)).items;
       const bySerial = new Map(rows.map((r) => [r.serial, [r.entryId, r.nodeId]]));
-      assert.equal(rows.length, 4);
-      assert.deepEqual(bySerial.get(good.serial), [kept.id, 'spiffe://example.org/spire/agent/a']);
-      assert.deepEqual(bySerial.get(danglingEntry.serial), [null, 'spiffe://example.org/spire/agent/a']);
-      assert.deepEqual(bySerial.get(danglingNode.serial), [kept.id, null]);
+      assert.equal(rows.length, 3);
+      assert.deepEqual(bySerial.get(deletedEntry.serial), [entry.id, 'spiffe://example.org/spire/agent/a']);
+      assert.deepEqual(bySerial.get(unknownNode.serial), [null, 'spiffe://example.org/spire/agent/unknown']);
+    });
+
+    it('drops (and counts) the rows of an unknown authority, writing the rest of their batch', async () => {
+      let dropped = 0;
+      const ledger = new LedgerWriter({ db: t.db, clock, logger, onDropped: (n) => (dropped += n) });
+      const good = [row(), row()];
+      const orphan = row({ authorityId: 'no-such-authority' });
+      for (const r of [good[0]!, orphan, good[1]!]) ledger.record(r);
+      await ledger.flush();
+      assert.deepEqual((await written()).sort(), good.map((r) => r.serial).sort());
+      assert.equal(dropped, 1);
+      assert.equal(ledger.pending, 0);
     });
 
     it('keeps rows while the database fails and retries them later', async () => {

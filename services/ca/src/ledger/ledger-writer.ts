@@ -11,9 +11,10 @@
  * waits for, or fails because of, the ledger.
  *
  * A batch refused because its serials are already recorded was committed by an earlier attempt
- * whose reply was lost: it counts as written. A batch that fails on a dangling reference (an entry deleted meanwhile, an agent not yet or no
- * longer in `attested_nodes`) is repaired: the references it holds are looked up in a few
- * queries, and only the dangling ones are cleared before writing it again. Other failures are
+ * whose reply was lost: it counts as written. The entry and node of a row are history, not
+ * references (migration 0006): a row written after its entry was deleted keeps it. A batch refused
+ * because a row names an unknown authority is written again without those rows (dropped, counted
+ * and logged). Other failures are
  * retried after `retryDelayMs`; beyond `maxBuffered` waiting rows the oldest chunks are dropped
  * (counted, and logged at most every 10 s), so an unreachable or overloaded database cannot
  * exhaust memory or slow signing down.
@@ -21,7 +22,7 @@
  */
 import { DatastoreError, recordIssuances, type Db, type IssuanceRecord } from '@signet/datastore';
 import type { Cancel, Clock, Logger } from '@signet/platform';
-import { repairReferences } from './reference-repair.js';
+import { splitByAuthority } from './authority-split.js';
 
 /** Options of {@link LedgerWriter}. */
 export interface LedgerWriterOptions {
@@ -43,9 +44,6 @@ export interface LedgerWriterOptions {
 }
 
 const DROP_LOG_INTERVAL_MS = 10_000;
-
-/** Writes of one batch refused for dangling references before every reference is cleared. */
-const REPAIR_ATTEMPTS = 3;
 
 /**
  * Buffers ledger rows and writes them in batches.
@@ -162,9 +160,8 @@ export class LedgerWriter {
   }
 
   /**
-   * Writes `batch`; on failure puts the rows back in front and rethrows. A batch refused for a
-   * dangling reference is repaired (`repairReferences`) and written again; if references keep
-   * dangling (entries deleted meanwhile), the last attempt clears them all.
+   * Writes `batch`; on failure puts the rows back in front and rethrows. A batch refused for an
+   * unknown authority is written again without the rows that name it (`splitByAuthority`).
    */
   async #write(batch: IssuanceRecord[]): Promise<void> {
     let rows = batch;
@@ -180,12 +177,8 @@ export class LedgerWriter {
             this.#o.logger.info({ rows: rows.length }, 'ca: issuance ledger batch was already recorded (a reply was lost); not written again');
             return;
           }
-          if (!isDanglingReference(err) || attempt > REPAIR_ATTEMPTS) throw err;
-          if (attempt === REPAIR_ATTEMPTS) {
-            rows = rows.map((r) => ({ ...r, entryId: null, nodeId: null }));
-            continue;
-          }
-          const repaired = await repairReferences(this.#o.db, rows);
+          if (!isDanglingReference(err) || attempt > 1) throw err;
+          const repaired = await splitByAuthority(this.#o.db, rows);
           if (repaired.unwritable.length > 0) {
             this.#o.logger.error({ rows: repaired.unwritable.length }, 'ca: issuance ledger rows refer to an unknown authority; dropped');
             this.#o.onDropped?.(repaired.unwritable.length);

@@ -26,9 +26,12 @@ export interface IssuanceRecord {
   readonly kind: AuthorityKind;
   /** The SVID's SPIFFE ID. */
   readonly spiffeId: string;
-  /** The registration entry it was issued for (workload SVIDs). */
+  /**
+   * The registration entry it was issued for (workload SVIDs). History, not a reference: kept as
+   * written after the entry is deleted.
+   */
   readonly entryId: string | null;
-  /** The agent it was issued to (agent SVIDs), or that requested it. */
+  /** The agent it was issued to (agent SVIDs), or that requested it. History, kept after an eviction. */
   readonly nodeId: string | null;
   /** The authority that signed it. */
   readonly authorityId: string;
