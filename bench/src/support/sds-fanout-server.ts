@@ -168,6 +168,8 @@ function signetServer(server: grpc.Server, workloads: number): FanoutServer {
     config: {},
   });
   server.addService(sds.definition, sds.implementation);
+  // The selectors of each workload, made once: the timed part applies views, it does not build inputs.
+  const selectors = Array.from({ length: workloads }, (_, i) => selectorsOf(workloadName(i)));
   let next: WorkloadView[] | undefined;
   return {
     prepare(kind) {
@@ -180,7 +182,7 @@ function signetServer(server: grpc.Server, workloads: number): FanoutServer {
     },
     rotate() {
       if (next === undefined) throw new Error('rotate before prepare');
-      for (let i = 0; i < workloads; i++) views.set(selectorsOf(workloadName(i)), next[i]!);
+      for (let i = 0; i < workloads; i++) views.set(selectors[i]!, next[i]!);
       next = undefined;
     },
     streams: () => sds.stats().streams.sotw,

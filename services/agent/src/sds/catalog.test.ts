@@ -189,4 +189,26 @@ describe('secret catalog', () => {
     assert.equal(b.resolve('ROOTCA', 'spiffe'), a.resolve('ROOTCA', 'spiffe'), 'same bundle content, another workload: same encoding');
     assert.deepEqual(cache.stats(), { entries: 1, hits: 1, misses: 1 });
   });
+
+  it('a catalog replacing one with the same bundle objects (an SVID rotation) reuses its bundle secrets, not its SVIDs', () => {
+    const cache = new BundleSecretCache();
+    const before = catalog(view, cache);
+    const bundles = ['ROOTCA', 'ALL', `spiffe://${PARTNER_TD}`].map((name) => before.resolve(name, 'spiffe'));
+    const rotated = { ...view, svids: [ids.api, ids.web] };
+    const after = new SecretCatalog(rotated, { trustDomain: TD, names: SDS_CONFIG_DEFAULTS, bundleCache: cache }, before);
+    const lookups = cache.stats().hits + cache.stats().misses;
+    assert.deepEqual(['ROOTCA', 'ALL', `spiffe://${PARTNER_TD}`].map((name) => after.resolve(name, 'spiffe')), bundles);
+    assert.equal(cache.stats().hits + cache.stats().misses, lookups, 'no bundle looked up again');
+    assert.equal(decodeSecretAny(after.resolve('default', 'spiffe')!.any).name, 'default');
+    assert.notEqual(after.resolve('default', 'spiffe')!.version, before.resolve('default', 'spiffe')!.version, 'the SVID follows the new view');
+  });
+
+  it('a catalog whose view holds other bundle objects classifies and encodes its bundles again', () => {
+    const before = catalog(view);
+    const root = before.resolve('ROOTCA', 'spiffe');
+    const changed = viewOf({ svids: [ids.web], bundle: { ...ids.bundle, x509Authorities: [...ids.bundle.x509Authorities].reverse() }, federated: [ids.partnerBundle] });
+    const after = new SecretCatalog(changed, { trustDomain: TD, names: SDS_CONFIG_DEFAULTS }, before);
+    assert.notEqual(after.resolve('ROOTCA', 'spiffe'), root);
+    assert.equal(after.resolve(`spiffe://${OTHER_TD}`, 'spiffe'), undefined);
+  });
 });

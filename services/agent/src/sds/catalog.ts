@@ -63,9 +63,20 @@ export class SecretCatalog {
   #spiffeLookup: SecretLookup | undefined;
   #trustedCaLookup: SecretLookup | undefined;
 
-  constructor(view: WorkloadView, options: SecretCatalogOptions) {
+  /**
+   * `previous`, the catalog of the view this one replaces, lends its bundle slots when both views
+   * hold the same bundle objects (an SVID rotation): their secrets stay encoded and the names need
+   * no classifying again. Nothing of `previous` is kept but those slots.
+   */
+  constructor(view: WorkloadView, options: SecretCatalogOptions, previous?: SecretCatalog) {
     this.view = view;
     this.#opts = options;
+    if (previous !== undefined && previous.view.bundle === view.bundle && previous.view.federatedBundles === view.federatedBundles) {
+      previous.#forEachSlot((name, slot) => {
+        // A bundle name stays a bundle unless the new view has an SVID by that name (an ID).
+        if (slot.target?.kind === 'bundles' && !view.svids.some((svid) => svid.spiffeId === name)) this.#keep(name, slot);
+      });
+    }
   }
 
   /** The secret `name` in `form`, or `undefined` if the workload has none by that name. */
@@ -73,10 +84,7 @@ export class SecretCatalog {
     let slot = this.#slot(name);
     if (slot === undefined) {
       slot = { target: this.#classify(name) };
-      if (this.#names.length < LINEAR_SLOTS) {
-        this.#names.push(name);
-        this.#slots.push(slot);
-      } else (this.#more ??= new Map()).set(name, slot);
+      this.#keep(name, slot);
     }
     const { target } = slot;
     if (target === null) return undefined;
@@ -93,6 +101,18 @@ export class SecretCatalog {
   lookup(form: ValidatorForm): SecretLookup {
     if (form === 'trusted_ca') return (this.#trustedCaLookup ??= (name) => this.resolve(name, 'trusted_ca'));
     return (this.#spiffeLookup ??= (name) => this.resolve(name, 'spiffe'));
+  }
+
+  #keep(name: string, slot: NameSlot): void {
+    if (this.#names.length < LINEAR_SLOTS) {
+      this.#names.push(name);
+      this.#slots.push(slot);
+    } else (this.#more ??= new Map()).set(name, slot);
+  }
+
+  #forEachSlot(fn: (name: string, slot: NameSlot) => void): void {
+    for (let i = 0; i < this.#names.length; i++) fn(this.#names[i]!, this.#slots[i]!);
+    this.#more?.forEach((slot, name) => fn(name, slot));
   }
 
   #slot(name: string): NameSlot | undefined {

@@ -56,7 +56,7 @@ export class SdsHub {
           clock,
           tracer,
           logger,
-          catalogOf: (view) => this.catalogOf(view),
+          catalogOf: (view, previous) => this.catalogOf(view, previous),
           onEmpty: (g) => {
             if (this.#groups.get(g.key) === g) this.#groups.delete(g.key);
           },
@@ -84,9 +84,9 @@ export class SdsHub {
     }
   }
 
-  /** A catalog of `view` with the configured names, sharing encoded bundles. */
-  catalogOf(view: WorkloadView): SecretCatalog {
-    return new SecretCatalog(view, this.#catalogOptions);
+  /** A catalog of `view` with the configured names, sharing encoded bundles (and `previous`'s, see {@link SecretCatalog}). */
+  catalogOf(view: WorkloadView, previous?: SecretCatalog): SecretCatalog {
+    return new SecretCatalog(view, this.#catalogOptions, previous);
   }
 
   /** How many groups (hence watches) are open. */

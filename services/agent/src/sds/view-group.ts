@@ -34,7 +34,8 @@ export interface ViewGroupDeps {
   readonly clock: Clock;
   readonly tracer: Tracer;
   readonly logger: Logger;
-  readonly catalogOf: (view: WorkloadView) => SecretCatalog;
+  /** The catalog of `view`; `previous` is the catalog it replaces, if any. */
+  readonly catalogOf: (view: WorkloadView, previous?: SecretCatalog) => SecretCatalog;
   /** Called once the last member left and the watch is closed. */
   readonly onEmpty: (group: ViewGroup) => void;
 }
@@ -116,7 +117,7 @@ export class ViewGroup implements GateWaiter {
   #onView(view: WorkloadView): void {
     if (this.#closed || !this.#ready || view === this.#latest.view) return;
     this.#changedAt = this.#deps.clock.nowMs();
-    this.#latest = this.#deps.catalogOf(view);
+    this.#latest = this.#deps.catalogOf(view, this.#latest);
     this.#safePump();
   }
 
