@@ -276,7 +276,7 @@ export async function runSdsBench(opts: SdsBenchOptions = {}): Promise<SdsBenchR
   const quick = opts.quick === true;
   const counts = opts.proxies ?? (quick ? [100, 500] : [500, 5000]);
   // Fewer rounds at the large scale, where each takes seconds, to stay within about 3 minutes.
-  const roundsFor = (proxies: number): { svid: number; ca: number } => (quick ? { svid: 2, ca: 1 } : proxies <= 1000 ? { svid: 6, ca: 4 } : { svid: 6, ca: 2 });
+  const roundsFor = (proxies: number): { svid: number; ca: number } => (quick ? { svid: 2, ca: 1 } : proxies <= 1000 ? { svid: 12, ca: 6 } : { svid: 8, ca: 4 });
   const dir = await mkdtemp(join(tmpdir(), 'signet-sds-bench-'));
   const scenarios: ScenarioResult[] = [];
   const failures: string[] = [];
