@@ -349,7 +349,7 @@ function renderBody(rows: readonly CaBenchRow[], goals: readonly CaBenchGoal[], 
       'The signer signs on the calling thread when a call is alone and on the libuv pool when others are in flight.',
     '- **Ledger off**: the same signer with a recorder that drops rows, to show what recording costs (the CA always records). ' +
       'On this machine the database shares the two cores with the benchmark: the Postgres backend inserting the ledger rows ' +
-      '(about 25–35 µs of its CPU per row, with the table\'s indexes and reference checks) slows this process down as well, so ' +
+      '(about 18–20 µs of its CPU per row, mostly the table\'s three B-tree indexes) slows this process down as well, so ' +
       'the ledger-on CPU ratio also counts that interference (separately measured: the signer without a ledger took about 50% more ' +
       'CPU per SVID while an unrelated bulk insert ran in Postgres). A CA whose database runs on other cores or machines pays ' +
       'only the recording work in its own process.',

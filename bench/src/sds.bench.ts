@@ -426,7 +426,7 @@ function render(scenarios: readonly ScenarioResult[], failures: readonly string[
       'to the arrival of the new version on each stream, measured in the client process. It includes the client\'s own work (reading and ACKing up to ' +
       '10,000 responses on the same 2 cores) for both servers alike. The simulated Envoys speak gRPC over `node:http2` directly and read a response only as ' +
       'far as an ACK needs (version, nonce), as a real Envoy\'s C++ client costs a few microseconds per response: a grpc-js client cost about 50 µs per ' +
-      'response and ACK, which at 10,000 streams measured mostly the client (the bare server\'s CA rotation took about 1 s that way, 0.3–0.4 s now).',
+      'response and ACK, which at 10,000 streams measured mostly the client (the bare server\'s CA rotation took about 1 s that way, 0.3–0.5 s now).',
     '- **Garbage collection**: each server is prepared for a round with two forced full GCs, as a clean start. After a forced GC, V8 leaves the old ' +
       'generation only about 20% of slack over the live heap; when that slack is smaller than the young generation (32 MB), V8 starts marking at the next ' +
       'allocation. Signet\'s heap at 10,000 streams (about 130 MB) is in that case, so its timed rounds include a full mark-compact, whose concurrent marking ' +

@@ -16,6 +16,7 @@ import * as http2 from 'node:http2';
 import { connect as netConnect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { SDS_SERVICE_NAME, SECRET_TYPE_URL, sdsProtos } from '../../../services/agent/dist/sds/index.js';
+import { stringFieldSize, writeStringField } from '../../../services/agent/dist/sds/protobuf-wire.js';
 
 /** The names each proxy asks for, one stream each. */
 export const SECRET_NAMES = ['default', 'ROOTCA'] as const;
@@ -95,8 +96,8 @@ function readResponse(buf: Buffer): ResponseFields {
     const [tag, at] = varint(buf, pos);
     if (tag === 0x0a || tag === 0x2a || tag === 0x12) {
       const [len, from] = varint(buf, at);
-      if (tag === 0x0a) out.version = buf.toString('latin1', from, from + len);
-      else if (tag === 0x2a) out.nonce = buf.toString('latin1', from, from + len);
+      if (tag === 0x0a) out.version = buf.toString('utf8', from, from + len);
+      else if (tag === 0x2a) out.nonce = buf.toString('utf8', from, from + len);
       else if (first) {
         out.secretBytes = anyValueBytes(buf, from, from + len);
         first = false;
@@ -107,50 +108,19 @@ function readResponse(buf: Buffer): ResponseFields {
   return out;
 }
 
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(buf: Buffer, pos: number, n: number): number {
-  while (n >= 0x80) {
-    buf[pos++] = (n & 0x7f) | 0x80;
-    n = Math.floor(n / 128);
-  }
-  buf[pos++] = n;
-  return pos;
-}
-
-const TYPE_URL = Buffer.from(SECRET_TYPE_URL, 'latin1');
-
 /**
  * The gRPC frame (flag, length, message) of the ACK `DiscoveryRequest { version_info = 1,
  * resource_names = 3, type_url = 4, response_nonce = 5 }` for a response of `version` and `nonce`.
  */
-function ackFrame(name: Buffer, version: string, nonce: string): Buffer {
-  const fields: [number, Buffer | string][] = [
-    [0x0a, version],
-    [0x1a, name],
-    [0x22, TYPE_URL],
-    [0x2a, nonce],
-  ];
-  let length = 0;
-  for (const [, v] of fields) {
-    length += 1 + varintSize(v.length) + v.length;
-  }
+function ackFrame(name: string, version: string, nonce: string): Buffer {
+  const length = stringFieldSize(version) + stringFieldSize(name) + stringFieldSize(SECRET_TYPE_URL) + stringFieldSize(nonce);
   const frame = Buffer.allocUnsafe(5 + length);
   frame[0] = 0;
   frame.writeUInt32BE(length, 1);
-  let pos = 5;
-  for (const [tag, v] of fields) {
-    frame[pos++] = tag;
-    pos = writeVarint(frame, pos, v.length);
-    pos += typeof v === 'string' ? frame.write(v, pos, 'latin1') : v.copy(frame, pos);
-  }
+  let pos = writeStringField(frame, 5, 0x0a, version);
+  pos = writeStringField(frame, pos, 0x1a, name);
+  pos = writeStringField(frame, pos, 0x22, SECRET_TYPE_URL);
+  writeStringField(frame, pos, 0x2a, nonce);
   return frame;
 }
 
@@ -201,7 +171,6 @@ export class PushTracker {
 /** One `StreamSecrets` stream of a simulated Envoy. */
 export class SimStream {
   readonly name: string;
-  readonly #nameBytes: Buffer;
   readonly #stream: http2.ClientHttp2Stream;
   /** Received bytes not yet forming a whole gRPC message. */
   #partial: Buffer | undefined;
@@ -222,7 +191,6 @@ export class SimStream {
   /** Opens the stream on `client`'s connection; `headers` are sent as request metadata. */
   constructor(client: SdsClient, headers: Readonly<Record<string, string>>, name: string, node: object) {
     this.name = name;
-    this.#nameBytes = Buffer.from(name, 'latin1');
     this.first = new Promise((resolve, reject) => (this.#first = { resolve, reject }));
     this.first.catch(() => undefined);
     const stream = client.session.request({
@@ -284,7 +252,7 @@ export class SimStream {
     this.version = r.version;
     this.secretBytes = r.secretBytes;
     // ACK, as Envoy does: the version and nonce of the response, the same names.
-    this.#stream.write(ackFrame(this.#nameBytes, r.version, r.nonce));
+    this.#stream.write(ackFrame(this.name, r.version, r.nonce));
     const tracker = this.tracker;
     if (tracker !== undefined) {
       this.tracker = undefined;

@@ -8,6 +8,7 @@ import { SECRET_TYPE_URL } from './protos.js';
 import type { DeltaRequest, DeltaResponse } from './delta-state.js';
 import type { NackDetail } from './resource.js';
 import type { SotwRequest } from './sotw-state.js';
+import { NO_NAMES } from './stream-state.js';
 
 /** A decoded `DiscoveryRequest` (only the fields read). */
 export interface DiscoveryRequestMessage {
@@ -64,8 +65,6 @@ function strings(list: readonly string[] | null | undefined): readonly string[] 
   for (const s of list) if (typeof s !== 'string') return list.filter((x): x is string => typeof x === 'string');
   return list;
 }
-
-const NO_NAMES: readonly string[] = Object.freeze([]);
 
 /** The state machine's view of a `DiscoveryRequest`. */
 export function readSotwRequest(message: DiscoveryRequestMessage): SotwRequest {

@@ -2,11 +2,15 @@
  * PEM encoding of the DER material an SDS secret carries.
  * @module
  */
-import { encodePem } from '@signet/spiffe';
 
 /** Concatenated `CERTIFICATE` blocks, in the given order, as bytes. */
 export function certificatesPem(ders: readonly Uint8Array[]): Buffer {
-  return Buffer.from(ders.map((der) => encodePem('CERTIFICATE', der)).join(''), 'ascii');
+  let length = 0;
+  for (const der of ders) length += pemBlockLength('CERTIFICATE', der.byteLength);
+  const out = Buffer.allocUnsafe(length);
+  let pos = 0;
+  for (const der of ders) pos = writePemBlock(out, pos, 'CERTIFICATE', der);
+  return out;
 }
 
 /** Octets of one PEM block of `derLength` octets under `label` (64-character lines, as `encodePem`). */

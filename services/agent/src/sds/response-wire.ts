@@ -3,7 +3,7 @@
  * encoded once (and shared by every stream that sends it), and a response is its version, those
  * fields, the type URL and its nonce, concatenated. At 10,000 streams, going through proto-loader's
  * `fromObject` and protobufjs for every response cost a noticeable share of a rotation's push.
- * The `StreamSecrets` definition of the SDS service passes these bytes through unchanged.
+ * The `StreamSecrets` definition of the SDS service encodes a response this way as grpc-js frames it.
  * @module
  */
 import type { SdsResource } from './resource.js';
@@ -19,11 +19,6 @@ const RESOURCES = 0x12; // DiscoveryResponse.resources = 2
 const TYPE_URL = 0x22; // DiscoveryResponse.type_url = 4
 const NONCE = 0x2a; // DiscoveryResponse.nonce = 5
 
-/** The encoded `DiscoveryResponse` of `response` (canary false, no control plane), in a buffer of its own. */
-export function encodeSotwResponse(response: SotwResponse): Buffer {
-  return encodeInto(response, (size) => Buffer.allocUnsafe(size));
-}
-
 /**
  * A SotW response that the `StreamSecrets` serializer encodes when grpc-js frames it (see
  * {@link encodeSotwResponseTransient}), instead of the stream encoding it into a buffer first.
@@ -36,35 +31,21 @@ export class SotwWireMessage {
 let scratch = Buffer.allocUnsafeSlow(4096);
 
 /**
- * The encoded `DiscoveryResponse` of `response` in a buffer reused from call to call: valid only
- * until the next call. For a gRPC serializer only: grpc-js copies a serializer's output into the
- * framed message at once (`serializeMessage`), so a push allocates one buffer, not two.
+ * The encoded `DiscoveryResponse` of `response` (canary false, no control plane) in a buffer
+ * reused from call to call: valid only until the next call. For a gRPC serializer only: grpc-js
+ * copies a serializer's output into the framed message at once (`serializeMessage`), so a push
+ * allocates one buffer, not two.
  */
 export function encodeSotwResponseTransient(response: SotwResponse): Buffer {
-  return encodeInto(response, (size) => {
-    if (scratch.byteLength < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, 2 * scratch.byteLength));
-    return scratch.subarray(0, size);
-  });
-}
-
-function encodeInto(response: SotwResponse, alloc: (size: number) => Buffer): Buffer {
-  const { resources } = response;
   let size = stringFieldSize(response.versionInfo) + stringFieldSize(SECRET_TYPE_URL) + stringFieldSize(response.nonce);
-  // One resource is the usual response: its field is not put in an array.
-  const only = resources.length === 1 ? resourceField(resources[0]!) : undefined;
-  const fields = only === undefined ? resources.map(resourceField) : undefined;
-  if (only !== undefined) size += only.byteLength;
-  else for (const f of fields!) size += f.byteLength;
-  const out = alloc(size);
+  for (const r of response.resources) size += resourceField(r).byteLength;
+  if (scratch.byteLength < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, 2 * scratch.byteLength));
+  const out = scratch.subarray(0, size);
   let pos = writeStringField(out, 0, VERSION_INFO, response.versionInfo);
-  if (only !== undefined) {
-    out.set(only, pos);
-    pos += only.byteLength;
-  } else {
-    for (const f of fields!) {
-      out.set(f, pos);
-      pos += f.byteLength;
-    }
+  for (const r of response.resources) {
+    const field = resourceField(r);
+    out.set(field, pos);
+    pos += field.byteLength;
   }
   pos = writeStringField(out, pos, TYPE_URL, SECRET_TYPE_URL);
   pos = writeStringField(out, pos, NONCE, response.nonce);
@@ -94,7 +75,10 @@ export function allocResourceField(typeUrl: string, valueLength: number): { read
   return { field, valueAt: writeFieldHeader(field, pos, ANY_VALUE, valueLength) };
 }
 
-/** The `resources` field of `resource`: its own `wire` (every secret the encoders make has one), or encoded now. */
+/**
+ * The `resources` field of `resource`: its own `wire` (every secret the encoders make has one), or
+ * encoded now (resources made by hand, in tests).
+ */
 function resourceField(resource: SdsResource): Uint8Array {
   return resource.wire ?? encodeResourceField(resource.any.type_url, resource.any.value).field;
 }

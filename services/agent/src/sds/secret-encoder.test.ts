@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { encodePem } from '@signet/spiffe';
 import type { WorkloadSvid } from '../domain/view.js';
 import { identities, WEB_ID } from './identities.test-helper.js';
-import { certificatesPem, pemBlockLength, writePemBlock } from './pem.js';
+import { pemBlockLength, writePemBlock } from './pem.js';
 import { SECRET_TYPE_URL, sdsProtos } from './protos.js';
 import { encodeResourceField } from './response-wire.js';
 import { encodeTlsCertificate } from './secret-encoder.js';
@@ -15,7 +15,7 @@ function reference(name: string, svid: WorkloadSvid): Uint8Array {
     .Secret.encode({
       name,
       tls_certificate: {
-        certificate_chain: { inline_bytes: certificatesPem(svid.certChain) },
+        certificate_chain: { inline_bytes: Buffer.from(svid.certChain.map((der) => encodePem('CERTIFICATE', der)).join(''), 'ascii') },
         private_key: { inline_bytes: Buffer.from(encodePem('PRIVATE KEY', svid.privateKey), 'ascii') },
       },
     })

@@ -150,8 +150,7 @@ export function createSdsService(deps: SdsServiceDeps): SdsService {
  *   `readSotwRequest` and the node checks need);
  * - a stream writes its response as a `SotwWireMessage`, which the serializer encodes straight
  *   off the resources' wire bytes into a reused buffer that grpc-js copies into the framed message
- *   at once (`encodeSotwResponseTransient`); bytes pass through; anything else is serialized by
- *   the proto definition as usual.
+ *   at once (`encodeSotwResponseTransient`); anything else is serialized by the proto definition.
  */
 function serverDefinition(service: ServiceDefinition, protos: SdsProtos): ServiceDefinition {
   const stream = service['StreamSecrets'];
@@ -164,7 +163,7 @@ function serverDefinition(service: ServiceDefinition, protos: SdsProtos): Servic
       ...stream,
       requestDeserialize: (bytes: Buffer): unknown => request.decode(bytes),
       responseSerialize: (value: unknown): Buffer =>
-        value instanceof SotwWireMessage ? encodeSotwResponseTransient(value.response) : Buffer.isBuffer(value) ? value : serialize(value),
+        value instanceof SotwWireMessage ? encodeSotwResponseTransient(value.response) : serialize(value),
     },
   };
 }

@@ -18,7 +18,7 @@
  * @module
  */
 import type { NackDetail, PushReason, SdsResource, SecretLookup } from './resource.js';
-import { StreamStateBase, dedupe } from './stream-state.js';
+import { NO_NAMES, StreamStateBase, dedupe } from './stream-state.js';
 
 /** The parts of a `DiscoveryRequest` the state machine reads. */
 export interface SotwRequest {
@@ -49,7 +49,6 @@ export interface SotwOutcome {
   readonly nackedNames: readonly string[];
 }
 
-const NO_NAMES: readonly string[] = Object.freeze([]);
 /** The usual request: an ACK of the latest response that changes nothing. */
 const PLAIN_ACK: SotwOutcome = Object.freeze({ kind: 'ack', response: undefined, nackedNames: NO_NAMES });
 

@@ -18,6 +18,9 @@ export interface BuiltResponse {
   readonly resources: readonly SdsResource[];
 }
 
+/** An empty name list, shared. */
+export const NO_NAMES: readonly string[] = Object.freeze([]);
+
 /** Names in first-seen order, without duplicates (`names` itself when it has none). */
 export function dedupe(names: readonly string[]): readonly string[] {
   if (names.length < 2) return names;

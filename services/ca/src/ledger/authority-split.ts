@@ -7,13 +7,13 @@
 import { getAuthority, type Db, type IssuanceRecord } from '@signet/datastore';
 
 /** Rows that can be written, and rows that cannot (their authority is unknown). */
-export interface RepairedRows {
+export interface RowsByAuthority {
   readonly rows: IssuanceRecord[];
   readonly unwritable: IssuanceRecord[];
 }
 
 /** Looks up every authority the rows name (one query per distinct authority) and splits the rows by it. */
-export async function splitByAuthority(db: Db, batch: readonly IssuanceRecord[]): Promise<RepairedRows> {
+export async function splitByAuthority(db: Db, batch: readonly IssuanceRecord[]): Promise<RowsByAuthority> {
   const known = new Set<string>();
   for (const id of new Set(batch.map((r) => r.authorityId))) if ((await getAuthority(db, id)) !== undefined) known.add(id);
   const rows: IssuanceRecord[] = [];

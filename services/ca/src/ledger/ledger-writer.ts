@@ -166,32 +166,41 @@ export class LedgerWriter {
   async #write(batch: IssuanceRecord[]): Promise<void> {
     let rows = batch;
     try {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await recordIssuances(this.#o.db, rows);
-          return;
-        } catch (err) {
-          // One INSERT per batch: refused for a serial already recorded means an earlier attempt
-          // committed it and only its reply was lost (serials are 126+ random bits).
-          if (isAlreadyRecorded(err)) {
-            this.#o.logger.info({ rows: rows.length }, 'ca: issuance ledger batch was already recorded (a reply was lost); not written again');
-            return;
-          }
-          if (!isDanglingReference(err) || attempt > 1) throw err;
-          const repaired = await splitByAuthority(this.#o.db, rows);
-          if (repaired.unwritable.length > 0) {
-            this.#o.logger.error({ rows: repaired.unwritable.length }, 'ca: issuance ledger rows refer to an unknown authority; dropped');
-            this.#o.onDropped?.(repaired.unwritable.length);
-          }
-          rows = repaired.rows;
-          if (rows.length === 0) return;
-        }
+      try {
+        await this.#insert(rows);
+      } catch (err) {
+        if (!isDanglingReference(err)) throw err;
+        rows = await this.#withoutUnknownAuthorities(rows);
+        if (rows.length > 0) await this.#insert(rows);
       }
     } catch (err) {
       this.#chunks.unshift(rows);
       this.#pending += rows.length;
       throw err;
     }
+  }
+
+  /**
+   * One INSERT of `rows`. Refused for a serial already recorded means an earlier attempt committed
+   * it and only its reply was lost (serials are 126+ random bits): it counts as written.
+   */
+  async #insert(rows: IssuanceRecord[]): Promise<void> {
+    try {
+      await recordIssuances(this.#o.db, rows);
+    } catch (err) {
+      if (!isAlreadyRecorded(err)) throw err;
+      this.#o.logger.info({ rows: rows.length }, 'ca: issuance ledger batch was already recorded (a reply was lost); not written again');
+    }
+  }
+
+  /** `rows` without those of an unknown authority, which are dropped (counted and logged). */
+  async #withoutUnknownAuthorities(rows: IssuanceRecord[]): Promise<IssuanceRecord[]> {
+    const split = await splitByAuthority(this.#o.db, rows);
+    if (split.unwritable.length > 0) {
+      this.#o.logger.error({ rows: split.unwritable.length }, 'ca: issuance ledger rows refer to an unknown authority; dropped');
+      this.#o.onDropped?.(split.unwritable.length);
+    }
+    return split.rows;
   }
 
   /** Drops whole oldest chunks until at most `maxBuffered` rows wait. */

@@ -67,10 +67,9 @@ export class CaSigner {
   signX509Svid(caller: Caller, request: X509SvidRequest): Promise<SignedX509Svid> {
     return this.#observed('x509', caller, (now) => {
       const publicKey = subjectPublicKey(request);
-      const mint = (subject: SvidSubject): SignedX509Svid | Promise<SignedX509Svid> =>
-        this.#mintX509(subject, publicKey, request, { entryTtl: subject.entry?.x509SvidTtl, defaultTtl: this.#o.x509SvidTtlSeconds }, now);
-      const subject = workloadSubject(caller, request, this.#rules, now);
-      return subject instanceof Promise ? subject.then(mint) : mint(subject);
+      return andThen(workloadSubject(caller, request, this.#rules, now), (subject) =>
+        this.#mintX509(subject, publicKey, request, { entryTtl: subject.entry?.x509SvidTtl, defaultTtl: this.#o.x509SvidTtlSeconds }, now),
+      );
     });
   }
 
@@ -87,8 +86,7 @@ export class CaSigner {
   signJwtSvid(caller: Caller, request: JwtSvidRequest): Promise<SignedJwtSvid> {
     return this.#observed('jwt', caller, (now) => {
       const audience = checkAudience(request.audience);
-      const subject = workloadSubject(caller, request, this.#rules, now);
-      return subject instanceof Promise ? subject.then((s) => this.#mintJwt(s, audience, request, now)) : this.#mintJwt(subject, audience, request, now);
+      return andThen(workloadSubject(caller, request, this.#rules, now), (subject) => this.#mintJwt(subject, audience, request, now));
     });
   }
 
@@ -217,6 +215,11 @@ export class CaSigner {
     call.span.end();
     return err;
   }
+}
+
+/** `f(value)`, now when `value` is at hand, else once it resolves: no promise for a synchronous step. */
+function andThen<T, U>(value: T | Promise<T>, f: (v: T) => U | Promise<U>): U | Promise<U> {
+  return value instanceof Promise ? value.then(f) : f(value);
 }
 
 /** One signing call being observed. */

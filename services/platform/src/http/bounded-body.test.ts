@@ -24,6 +24,13 @@ describe('readBoundedBody (a real HTTP server on 127.0.0.1)', () => {
       get({ host: '127.0.0.1', port, path: '/' }, (res) => readBoundedBody(res, maxBytes).then(resolve, reject)).on('error', reject);
     });
 
+  /** The check of a refusal as too large, known from `what`. */
+  const tooLarge =
+    (what: string) =>
+    (r: Buffer | Error): void => {
+      assert.ok(r instanceof BodyTooLargeError);
+      assert.equal(r.what, what);
+    };
   const cases: ReadonlyArray<readonly [string, Handler, number, (result: Buffer | Error) => void]> = [
     ['returns a body within the limit', (_q, res) => res.end('hello'), 5, (r) => assert.equal(String(r), 'hello')],
     ['returns an empty body', (_q, res) => res.end(), 5, (r) => assert.equal((r as Buffer).length, 0)],
@@ -34,10 +41,7 @@ describe('readBoundedBody (a real HTTP server on 127.0.0.1)', () => {
         res.end('x'.repeat(1000));
       },
       10,
-      (r) => {
-        assert.ok(r instanceof BodyTooLargeError);
-        assert.equal(r.what, 'Content-Length 1000');
-      },
+      tooLarge('Content-Length 1000'),
     ],
     [
       'refuses a streamed body once it passes the limit',
@@ -47,10 +51,7 @@ describe('readBoundedBody (a real HTTP server on 127.0.0.1)', () => {
         res.write('x'.repeat(64 * 1024));
       },
       1000,
-      (r) => {
-        assert.ok(r instanceof BodyTooLargeError);
-        assert.equal(r.what, 'body');
-      },
+      tooLarge('body'),
     ],
     [
       'reports a body cut short as incomplete, not as a truncated document',

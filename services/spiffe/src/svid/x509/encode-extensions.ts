@@ -40,15 +40,14 @@ export function subjectAltNameExtension(names: { uris?: readonly string[]; dnsNa
   for (const u of uris) namesLen += 1 + lengthOfLength(u.length) + u.length;
   for (const d of dnsNames) namesLen += 1 + lengthOfLength(d.length) + d.length;
   const seqLen = 1 + lengthOfLength(namesLen) + namesLen;
-  const extLen = SAN_OID.byteLength + (critical ? 3 : 0) + 1 + lengthOfLength(seqLen) + seqLen;
+  const extLen = SAN_OID.byteLength + (critical ? TRUE.byteLength : 0) + 1 + lengthOfLength(seqLen) + seqLen;
   const out = new Uint8Array(1 + lengthOfLength(extLen) + extLen);
   let pos = writeHeader(out, 0, Tag.SEQUENCE, extLen);
   out.set(SAN_OID, pos);
   pos += SAN_OID.byteLength;
   if (critical) {
-    out[pos++] = Tag.BOOLEAN;
-    out[pos++] = 1;
-    out[pos++] = 0xff;
+    out.set(TRUE, pos);
+    pos += TRUE.byteLength;
   }
   pos = writeHeader(out, pos, Tag.OCTET_STRING, seqLen);
   pos = writeHeader(out, pos, Tag.SEQUENCE, namesLen);
@@ -58,6 +57,7 @@ export function subjectAltNameExtension(names: { uris?: readonly string[]; dnsNa
 }
 
 const SAN_OID = oid(Oid.subjectAltName);
+const TRUE = boolean(true);
 const NO_NAMES: readonly string[] = [];
 
 function writeAsciiName(out: Uint8Array, pos: number, form: number, text: string): number {
