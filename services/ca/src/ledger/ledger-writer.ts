@@ -11,18 +11,16 @@
  * waits for, or fails because of, the ledger.
  *
  * A batch refused because its serials are already recorded was committed by an earlier attempt
- * whose reply was lost: it counts as written. The entry and node of a row are history, not
- * references (migration 0006): a row written after its entry was deleted keeps it. A batch refused
- * because a row names an unknown authority is written again without those rows (dropped, counted
- * and logged). Other failures are
- * retried after `retryDelayMs`; beyond `maxBuffered` waiting rows the oldest chunks are dropped
+ * whose reply was lost: it counts as written. The entry, node and authority of a row are history,
+ * not references (migrations 0006 and 0007): a row written after its entry was deleted keeps it;
+ * rows naming an authority the database does not hold are skipped by the insert (dropped, counted
+ * and logged). Other failures are retried after `retryDelayMs`; beyond `maxBuffered` waiting rows the oldest chunks are dropped
  * (counted, and logged at most every 10 s), so an unreachable or overloaded database cannot
  * exhaust memory or slow signing down.
  * @module
  */
 import { DatastoreError, recordIssuances, type Db, type IssuanceRecord } from '@signet/datastore';
 import type { Cancel, Clock, Logger } from '@signet/platform';
-import { splitByAuthority } from './authority-split.js';
 
 /** Options of {@link LedgerWriter}. */
 export interface LedgerWriterOptions {
@@ -159,48 +157,36 @@ export class LedgerWriter {
     return chunk;
   }
 
-  /**
-   * Writes `batch`; on failure puts the rows back in front and rethrows. A batch refused for an
-   * unknown authority is written again without the rows that name it (`splitByAuthority`).
-   */
+  /** Writes `batch`; on failure puts its rows back in front and rethrows. */
   async #write(batch: IssuanceRecord[]): Promise<void> {
-    let rows = batch;
     try {
-      try {
-        await this.#insert(rows);
-      } catch (err) {
-        if (!isDanglingReference(err)) throw err;
-        rows = await this.#withoutUnknownAuthorities(rows);
-        if (rows.length > 0) await this.#insert(rows);
-      }
+      await this.#insert(batch);
     } catch (err) {
-      this.#chunks.unshift(rows);
-      this.#pending += rows.length;
+      this.#chunks.unshift(batch);
+      this.#pending += batch.length;
       throw err;
     }
   }
 
   /**
    * One INSERT of `rows`. Refused for a serial already recorded means an earlier attempt committed
-   * it and only its reply was lost (serials are 126+ random bits): it counts as written.
+   * it and only its reply was lost (serials are 126+ random bits): it counts as written. Rows the
+   * insert skipped name an authority the database does not hold: they are dropped, counted and logged.
    */
   async #insert(rows: IssuanceRecord[]): Promise<void> {
+    let written: number;
     try {
-      await recordIssuances(this.#o.db, rows);
+      written = await recordIssuances(this.#o.db, rows);
     } catch (err) {
       if (!isAlreadyRecorded(err)) throw err;
       this.#o.logger.info({ rows: rows.length }, 'ca: issuance ledger batch was already recorded (a reply was lost); not written again');
+      return;
     }
-  }
-
-  /** `rows` without those of an unknown authority, which are dropped (counted and logged). */
-  async #withoutUnknownAuthorities(rows: IssuanceRecord[]): Promise<IssuanceRecord[]> {
-    const split = await splitByAuthority(this.#o.db, rows);
-    if (split.unwritable.length > 0) {
-      this.#o.logger.error({ rows: split.unwritable.length }, 'ca: issuance ledger rows refer to an unknown authority; dropped');
-      this.#o.onDropped?.(split.unwritable.length);
+    const skipped = rows.length - written;
+    if (skipped > 0) {
+      this.#o.logger.error({ rows: skipped }, 'ca: issuance ledger rows refer to an unknown authority; dropped');
+      this.#o.onDropped?.(skipped);
     }
-    return split.rows;
   }
 
   /** Drops whole oldest chunks until at most `maxBuffered` rows wait. */
@@ -225,8 +211,4 @@ export class LedgerWriter {
 
 function isAlreadyRecorded(err: unknown): boolean {
   return err instanceof DatastoreError && err.code === 'ERR_DATASTORE_ALREADY_EXISTS';
-}
-
-function isDanglingReference(err: unknown): boolean {
-  return err instanceof DatastoreError && err.code === 'ERR_DATASTORE_INVALID_REFERENCE';
 }

@@ -157,10 +157,6 @@ const rules: Readonly<Record<string, ConstraintRule>> = {
   bundles_sequence_check: { field: 'bundles.sequence', rule: 'must be >= 1' },
   bundles_one_local_idx: { field: 'bundles.source', rule: 'another trust domain already holds the local bundle' },
   issuance_ledger_pkey: { field: 'issuance_ledger.serial', rule: 'an issuance with this serial is already recorded' },
-  issuance_ledger_authority_id_fkey: {
-    field: 'issuance_ledger.authority_id',
-    rule: 'no authority has this id (or the authority still has recorded issuances)',
-  },
   issuance_ledger_serial_check: {
     field: 'issuance_ledger.serial',
     rule: 'must be 1-128 printable ASCII characters without spaces',

@@ -36,16 +36,16 @@ const cases: { name: string; input: unknown; type: new (...args: never[]) => Err
   },
   {
     name: 'a foreign key violation on insert',
-    input: pgError({ code: '23503', constraint: 'issuance_ledger_authority_id_fkey', detail: 'Key (authority_id)=(x) is not present in table "ca_authorities".' }),
+    input: pgError({ code: '23503', constraint: 'node_selectors_spiffe_id_fkey', detail: 'Key (spiffe_id)=(x) is not present in table "attested_nodes".' }),
     type: InvalidReferenceError,
-    field: 'issuance_ledger.authority_id',
+    field: 'node_selectors.spiffe_id',
   },
   {
     name: 'a foreign key violation on delete',
-    input: pgError({ code: '23503', constraint: 'issuance_ledger_authority_id_fkey', table: 'issuance_ledger', detail: 'Key (id)=(x) is still referenced from table "issuance_ledger".' }),
+    input: pgError({ code: '23503', constraint: 'node_selectors_spiffe_id_fkey', table: 'node_selectors', detail: 'Key (spiffe_id)=(x) is still referenced from table "node_selectors".' }),
     type: InUseError,
     message:
-      'issuance_ledger: still referenced through issuance_ledger_authority_id_fkey (Key (id)=(x) is still referenced from table "issuance_ledger".)',
+      'node_selectors: still referenced through node_selectors_spiffe_id_fkey (Key (spiffe_id)=(x) is still referenced from table "node_selectors".)',
   },
   {
     name: 'a check violation',

@@ -14,7 +14,7 @@ import {
   pruneIssuances,
   recordIssuances,
 } from '../ca/issuance-ledger.js';
-import { AlreadyExistsError, InvalidArgumentError, InvalidReferenceError } from '../errors.js';
+import { AlreadyExistsError, InvalidArgumentError } from '../errors.js';
 import type { Page } from '../internal/pagination.js';
 import { createEntry } from '../registrar/entries-create.js';
 import { deleteEntry } from '../registrar/entries-update.js';
@@ -63,26 +63,34 @@ export function issuanceLedgerSuite(ctx: SuiteContext): void {
       assert.deepEqual((await listIssuancesByAuthority(ctx.db, 'ca-1')).items, records);
     });
 
-    it('refuses an unknown authority and duplicate serials, writing nothing of the batch', async () => {
-      const refused = [{ records: [record('01', 100), record('02', 100, { authorityId: 'ca-9' })], constraint: 'issuance_ledger_authority_id_fkey' }];
-      for (const { records, constraint } of refused) {
-        await rejectsWith(recordIssuances(ctx.db, records), {
-          type: InvalidReferenceError,
-          code: 'ERR_DATASTORE_INVALID_REFERENCE',
-          constraint,
-        });
-      }
-      await rejectsWith(recordIssuances(ctx.db, [record('01', 100), record('01', 200)]), {
-        type: AlreadyExistsError,
-        code: 'ERR_DATASTORE_ALREADY_EXISTS',
-        constraint: 'issuance_ledger_pkey',
-      });
-      await rejectsWith(recordIssuances(ctx.db, [record('03', 0)]), {
+    it('skips the rows of an unknown authority, writes the rest of the batch and says how many it wrote', async () => {
+      const written = await recordIssuances(ctx.db, [record('01', 100), record('02', 100, { authorityId: 'ca-9' }), record('03', 100)]);
+      assert.equal(written, 2);
+      assert.deepEqual((await listIssuancesByAuthority(ctx.db, 'ca-1')).items.map((r) => r.serial), ['01', '03']);
+      assert.equal(await countRows(ctx.db, 'issuance_ledger'), 2);
+    });
+
+    it('refuses a batch with a duplicate serial, an invalid date or a bad value, writing nothing of it', async () => {
+      const refused = [
+        { records: [record('01', 100), record('01', 200)], type: AlreadyExistsError, code: 'ERR_DATASTORE_ALREADY_EXISTS' as const, constraint: 'issuance_ledger_pkey' },
+        { records: [record('04', 100), record('03', 0)], type: InvalidArgumentError, code: 'ERR_DATASTORE_INVALID_ARGUMENT' as const, constraint: 'issuance_ledger_validity_check' },
+        { records: [record('05', 100), record('0 6', 100)], type: InvalidArgumentError, code: 'ERR_DATASTORE_INVALID_ARGUMENT' as const, constraint: 'issuance_ledger_serial_check' },
+        { records: [record('07', 100, { spiffeId: 'spiffe://example.org/a,b' })], type: InvalidArgumentError, code: 'ERR_DATASTORE_INVALID_ARGUMENT' as const, constraint: 'issuance_ledger_spiffe_id_check' },
+      ];
+      for (const { records, ...expected } of refused) await rejectsWith(recordIssuances(ctx.db, records), expected);
+      await rejectsWith(recordIssuances(ctx.db, [record('08', 100, { expiresAt: new Date(Number.NaN) })]), {
         type: InvalidArgumentError,
         code: 'ERR_DATASTORE_INVALID_ARGUMENT',
-        constraint: 'issuance_ledger_validity_check',
+        message: 'expiresAt: must be a valid date',
       });
       assert.equal(await countRows(ctx.db, 'issuance_ledger'), 0);
+    });
+
+    it('stores any entry and node text exactly: quotes, backslashes, braces, commas, spaces, "NULL", empty', async () => {
+      const odd = ['a"b', 'back\\slash\\', '{x,y}', ' lead and trail ', 'NULL', 'null', '', 'ünï\u{1F600}', '\t\n'];
+      const records = odd.map((text, i) => record(`s${i}`, 100 + i, { entryId: text, nodeId: i % 2 === 0 ? null : text }));
+      assert.equal(await recordIssuances(ctx.db, records), records.length);
+      assert.deepEqual((await listIssuancesByAuthority(ctx.db, 'ca-1')).items, records);
     });
 
     it('keeps the entry and node of a record as history after they are deleted', async () => {
