@@ -3,12 +3,13 @@
  * SubjectPublicKeyInfo inspection and import, private key parsing and key/certificate matching.
  * Supported key kinds are EC P-256, EC P-384 and RSA of 2048 to 8192 bits. @internal
  */
-import { createPrivateKey, createPublicKey, hash, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, hash, verify, type KeyObject } from 'node:crypto';
 import { KeyInvalidError, UnsupportedError } from '../errors.js';
 import { Oid } from './der/oids.js';
 import { DerReader, checkInteger, decodeBitString, decodeOid, type Fail } from './der/reader.js';
 import { Tag } from './der/tags.js';
 import { NULL, oid, sequence } from './der/writer.js';
+import { nativeVerifyP256 } from './native-ec.js';
 import { decodePem } from './pem.js';
 
 /** The key kinds this package signs with and issues certificates for. */
@@ -177,6 +178,39 @@ const EC_SPKI_PREFIXES: ReadonlyArray<{ crv: 'P-256' | 'P-384'; prefix: Buffer; 
   { crv: 'P-256', prefix: Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex'), coord: 32 },
   { crv: 'P-384', prefix: Buffer.from('3076301006072a8648ce3d020106052b8104002203620004', 'hex'), coord: 48 },
 ];
+
+/** The SEC1 point (0x04 || X || Y, 65 bytes) of an uncompressed P-256 SPKI, or undefined for any other key. */
+export function p256PointOfSpki(spki: Uint8Array): Uint8Array | undefined {
+  const { prefix } = EC_SPKI_PREFIXES[0]!;
+  if (spki.length !== prefix.length + 64) return undefined;
+  for (let i = 0; i < prefix.length; i++) if (spki[i] !== prefix[i]) return undefined;
+  return spki.subarray(prefix.length - 1);
+}
+
+/**
+ * Verifies `signature` over `data` with the public key in `spki`; a key that cannot be imported
+ * goes to `fail`. P-256 keys are checked and used by the native verifier when it is built
+ * (`native-ec.ts`), others (and all keys without it) through `node:crypto`; both give the same
+ * answers. Returns whether the signature verifies.
+ */
+export function verifyWithSpki(digestName: string | null, data: Uint8Array, spki: Uint8Array, signature: Uint8Array, fail: Fail, path: string): boolean {
+  const point = p256PointOfSpki(spki);
+  const native = point === undefined || digestName === null ? undefined : nativeVerifyP256();
+  if (point !== undefined && digestName !== null && native !== undefined) {
+    const digest = hash(digestName, data, 'buffer');
+    try {
+      return native(point, digest, signature);
+    } catch (err) {
+      return fail(`${path}: the public key cannot be imported (${(err as Error).message})`);
+    }
+  }
+  const key = importSpki(spki, fail, path);
+  try {
+    return verify(digestName, data, key, signature);
+  } catch {
+    return false;
+  }
+}
 
 /** The JWK of an uncompressed P-256/P-384 SPKI, or undefined for any other key encoding. */
 function ecPointOfSpki(der: Buffer): { kty: 'EC'; crv: string; x: string; y: string } | undefined {

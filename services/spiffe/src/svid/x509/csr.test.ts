@@ -96,10 +96,17 @@ describe('parseCsr refusals', () => {
     return c;
   };
   const ed = generateKeyPairSync('ed25519');
+  const offCurve = (kind: 'ec-p256' | 'ec-p384'): Uint8Array => {
+    const spki = Uint8Array.from(exportSpki(generateTestKey(kind).publicKey));
+    spki[spki.length - 1]! ^= 0x01;
+    return spki;
+  };
   const cases: [string, () => Uint8Array | string, RegExp][] = [
     ['rejects a CSR whose signature was altered', () => flipLast(good), /signature does not verify/],
     ['rejects a CSR whose content was altered after signing', tamperInfo, /signature does not verify/],
     ['rejects a signature made by another key', () => rawCsr({ key: p256.privateKey, spki: exportSpki(generateTestKey().publicKey) }), /signature does not verify/],
+    ['rejects a P-256 key that is not on the curve', () => rawCsr({ key: p256.privateKey, spki: offCurve('ec-p256') }), /subjectPKInfo: the public key cannot be imported/],
+    ['rejects a P-384 key that is not on the curve', () => rawCsr({ key: generateTestKey('ec-p384').privateKey, hash: 'sha384', alg: sequence(oid(Oid.ecdsaWithSha384)), spki: offCurve('ec-p384') }), /subjectPKInfo: the public key cannot be imported/],
     ['rejects version 2 requests', () => rawCsr({ key: p256.privateKey, version: 1 }), /version: must be 0/],
     ['rejects an Ed25519 key as unsupported', () => rawCsr({ key: ed.privateKey, hash: null, alg: sequence(oid(Oid.ed25519)) }), /Ed25519; only EC P-256/],
     ['rejects a SHA-1 signature algorithm', () => rawCsr({ key: p256.privateKey, hash: 'sha1', alg: sequence(oid('1.2.840.10045.4.1')) }), /1\.2\.840\.10045\.4\.1 is not supported/],

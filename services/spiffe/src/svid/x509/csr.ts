@@ -2,14 +2,14 @@
  * PKCS#10 certificate signing requests (RFC 2986): parsing with signature verification (the CA
  * side) and creation (the workload side).
  */
-import { sign, verify, type KeyObject } from 'node:crypto';
+import { sign, type KeyObject } from 'node:crypto';
 import { CsrInvalidError } from '../../errors.js';
 import { SpiffeId } from '../../id/spiffe-id.js';
 import { Oid } from '../../internal/der/oids.js';
 import { DerReader, decodeBitString, decodeOid, decodeSmallUint, type Fail } from '../../internal/der/reader.js';
 import { Tag, contextTag } from '../../internal/der/tags.js';
 import { bitString, oid, sequence, setOf, smallInteger, tlv } from '../../internal/der/writer.js';
-import { exportSpki, importSpki, inspectSpki, signatureAlgorithmFor, verifyAlgorithmFor } from '../../internal/keys.js';
+import { exportSpki, importSpki, inspectSpki, signatureAlgorithmFor, verifyAlgorithmFor, verifyWithSpki } from '../../internal/keys.js';
 import { decodePem } from '../../internal/pem.js';
 import { validateDnsNames } from './dns-name.js';
 import { subjectAltNameExtension } from './encode-extensions.js';
@@ -20,7 +20,7 @@ import { encodeName, type DistinguishedName } from './name.js';
 export interface Csr {
   /** The requested public key as DER SubjectPublicKeyInfo (pass it to `X509SvidMinter.mint`). */
   readonly subjectPublicKeyInfo: Uint8Array;
-  /** The requested public key, imported. */
+  /** The requested public key, imported (on first access). */
   readonly publicKey: KeyObject;
   /** URI SANs requested in the extensionRequest attribute (the CA decides the SPIFFE ID). */
   readonly uris: readonly string[];
@@ -90,15 +90,20 @@ export function parseCsr(input: string | Uint8Array): Csr {
   }
   if ((va.keyType === 'rsa') !== (key.kind === 'rsa')) fail(`signature algorithm ${va.name} does not fit a ${key.description} key`);
   if (sig.unusedBits !== 0) fail('signature must be a whole number of octets');
-  const publicKey = importSpki(spki, fail, 'certificationRequestInfo.subjectPKInfo');
-  let ok: boolean;
-  try {
-    ok = verify(va.hash, infoTlv.raw, publicKey, sig.bytes);
-  } catch {
-    ok = false;
-  }
-  if (!ok) fail('the signature does not verify with the requested public key');
-  return { subjectPublicKeyInfo: spki, publicKey, uris, dnsNames, subject, signatureAlgorithm: va.name };
+  const keyPath = 'certificationRequestInfo.subjectPKInfo';
+  if (!verifyWithSpki(va.hash, infoTlv.raw, spki, sig.bytes, fail, keyPath)) fail('the signature does not verify with the requested public key');
+  let publicKey: KeyObject | undefined;
+  return {
+    subjectPublicKeyInfo: spki,
+    // Imported when first asked for: verification does not need it, and a CA mints from the SPKI.
+    get publicKey(): KeyObject {
+      return (publicKey ??= importSpki(spki, fail, keyPath));
+    },
+    uris,
+    dnsNames,
+    subject,
+    signatureAlgorithm: va.name,
+  };
 }
 
 function csrBytes(input: string | Uint8Array, fail: Fail): Uint8Array {

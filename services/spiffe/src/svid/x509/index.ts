@@ -11,6 +11,7 @@ export type { VerifyX509SvidOptions, VerifiedX509Svid } from './verify.js';
 export { X509SvidMinter } from './minter.js';
 export type { X509SvidMinterParams, MintX509SvidParams, MintedX509Svid } from './minter.js';
 export { parseCsr, createCsr } from './csr.js';
+export { p256VerifierInUse } from '../../internal/native-ec.js';
 export type { Csr, CreateCsrParams } from './csr.js';
 export { createSelfSignedCa, createIntermediateCa } from './ca.js';
 export type { X509CaParams, SelfSignedCaParams, IntermediateCaParams } from './ca.js';
