@@ -7,7 +7,7 @@
 import type { Meter, Tracer } from '@opentelemetry/api';
 import type { Db, EventSubscription } from '@signet/datastore';
 import { RateLimiter, type Cancel, type Clock, type Logger, type ServiceImpl } from '@signet/platform';
-import { TrustDomain } from '@signet/spiffe';
+import { p256VerifierInUse, TrustDomain } from '@signet/spiffe';
 import { caService } from './api/ca/v1/service.js';
 import { AuthorityFactory } from './authority/authority-factory.js';
 import { followAuthorityChanges } from './authority/journal-follower.js';
@@ -159,6 +159,7 @@ export async function createCaService(options: CreateCaServiceOptions): Promise<
     ledger,
     svidKeyType: ca.key_types.svid,
     async start() {
+      logger.info({ csr_p256_verifier: p256VerifierInUse() }, 'ca: CSR signature verifier for P-256 keys');
       await rotate();
       if (options.followEvents !== false) follower = await followAuthorityChanges(db, trustDomain.name, () => manager.reload(), logger);
       stopTicking = clock.setInterval(tick, ca.rotation_interval);
