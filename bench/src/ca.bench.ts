@@ -364,7 +364,7 @@ function renderBody(rows: readonly CaBenchRow[], goals: readonly CaBenchGoal[], 
       'new key into Node costs about as much as a verification (a full key check, then an export to a provider on first use), so P-256 ' +
       `requests are verified by the SDK's native verifier (\`services/spiffe/native/ecverify.c\`: on-curve check, then OpenSSL's ECDSA) ` +
       `when it is built; this run used: ${p256VerifierInUse()}.`,
-    `- **Ledger**: rows are buffered and written ${run.engine === 'PGlite' ? 'to PGlite on the same thread' : 'to Postgres on the same machine'} every 5 ms or 1,000 rows, two INSERTs at most in flight; ${run.pending} were still buffered when the rounds ended (the raw baselines never yield to the event loop, so writes wait during their rounds).`,
+    `- **Ledger**: rows are buffered and written ${run.engine === 'PGlite' ? 'to PGlite on the same thread' : 'to Postgres on the same machine'} every 25 ms (the default \`ca.ledger.flush_interval\`) or 1,000 rows, two INSERTs at most in flight; ${run.pending} were still buffered when the rounds ended (the raw baselines never yield to the event loop, so writes wait during their rounds).`,
   );
   return parts.join('\n');
 }

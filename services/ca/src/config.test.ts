@@ -32,7 +32,7 @@ describe('ca config section', () => {
       refresh_hint: 300_000,
       rate_limit: { per_second: 1000, burst: 2000 },
       rotation_interval: 10_000,
-      ledger: { flush_interval: 5, max_batch: 1000, retention: 3_600_000 },
+      ledger: { flush_interval: 25, max_batch: 1000, retention: 3_600_000 },
     });
   });
 

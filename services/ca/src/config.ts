@@ -19,7 +19,7 @@
  *   refresh_hint: 5m             # spiffe_refresh_hint of the published bundle
  *   rate_limit: { per_second: 1000, burst: 2000 }   # per caller; per_second 0 disables
  *   rotation_interval: 10s       # how often replicas check rotation and reload the journal
- *   ledger: { flush_interval: 5ms, max_batch: 1000, retention: 1h }   # rows kept this long after their SVID expires
+ *   ledger: { flush_interval: 25ms, max_batch: 1000, retention: 1h }   # rows kept this long after their SVID expires
  * ```
  * @module
  */
@@ -73,7 +73,7 @@ export const caConfigSchema = s.object({
   }),
   rotation_interval: s.duration({ min: '1s', max: '1h' }).default(10_000),
   ledger: s.object({
-    flush_interval: s.duration({ min: '1ms', max: '10s' }).default(5),
+    flush_interval: s.duration({ min: '1ms', max: '10s' }).default(25),
     max_batch: s.int({ min: 1, max: 10_000 }).default(1000),
     retention: s.duration({ min: 0, max: '365d' }).default(3_600_000),
   }),
