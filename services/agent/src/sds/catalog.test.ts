@@ -203,6 +203,19 @@ describe('secret catalog', () => {
     assert.notEqual(after.resolve('default', 'spiffe')!.version, before.resolve('default', 'spiffe')!.version, 'the SVID follows the new view');
   });
 
+  it('a catalog replacing one with the same SVID list (a bundle change, a CA rotation\'s first step) reuses its SVID secrets, not its bundles', () => {
+    const before = catalog(view);
+    const svids = ['default', WEB_ID].map((name) => before.resolve(name, 'spiffe'));
+    const oldRoot = before.resolve('ROOTCA', 'spiffe');
+    const rebundled = { ...view, bundle: { ...ids.bundle, x509Authorities: [...ids.bundle.x509Authorities, ...ids.partnerBundle.x509Authorities] } };
+    const after = new SecretCatalog(rebundled, { trustDomain: TD, names: SDS_CONFIG_DEFAULTS }, before);
+    for (const [i, name] of ['default', WEB_ID].entries()) assert.equal(after.resolve(name, 'spiffe'), svids[i], `${name}: the same encoded secret`);
+    assert.notEqual(after.resolve('ROOTCA', 'spiffe')!.version, oldRoot!.version, 'the bundle follows the new view');
+    const otherSvids = new SecretCatalog({ ...view, svids: [...view.svids] }, { trustDomain: TD, names: SDS_CONFIG_DEFAULTS }, before);
+    assert.notEqual(otherSvids.resolve('default', 'spiffe'), svids[0], 'another SVID list (even with equal content) is encoded again');
+    assert.equal(otherSvids.resolve('default', 'spiffe')!.version, svids[0]!.version, '...to the same bytes');
+  });
+
   it('a catalog whose view holds other bundle objects classifies and encodes its bundles again', () => {
     const before = catalog(view);
     const root = before.resolve('ROOTCA', 'spiffe');

@@ -64,28 +64,31 @@ export class SecretCatalog {
   #trustedCaLookup: SecretLookup | undefined;
 
   /**
-   * `previous`, the catalog of the view this one replaces, lends its bundle slots when both views
-   * hold the same bundle objects (an SVID rotation): their secrets stay encoded and the names need
-   * no classifying again. Nothing of `previous` is kept but those slots.
+   * `previous`, a catalog of an earlier view, lends the slots whose source both views share: its
+   * bundle slots when both hold the same bundle objects (an SVID rotation), its SVID slots when both
+   * hold the same SVID list (a bundle change, and the intermediate step of a CA rotation, which
+   * pushes the new bundles with the SVIDs already sent). Those secrets stay encoded and the names
+   * need no classifying again. Nothing of `previous` is kept but those slots.
    */
   constructor(view: WorkloadView, options: SecretCatalogOptions, previous?: SecretCatalog) {
     this.view = view;
     this.#opts = options;
-    if (previous !== undefined && previous.view.bundle === view.bundle && previous.view.federatedBundles === view.federatedBundles) {
-      previous.#forEachSlot((name, slot) => {
-        // A bundle name stays a bundle unless the new view has an SVID by that name (an ID).
-        if (slot.target?.kind === 'bundles' && !view.svids.some((svid) => svid.spiffeId === name)) this.#keep(name, slot);
-      });
-    }
+    if (previous === undefined) return;
+    const sameSvids = previous.view.svids === view.svids;
+    const sameBundles = previous.view.bundle === view.bundle && previous.view.federatedBundles === view.federatedBundles;
+    if (!sameSvids && !sameBundles) return;
+    previous.#forEachSlot((name, slot) => {
+      const kind = slot.target?.kind;
+      // A bundle name stays a bundle unless the new view has an SVID by that name (an ID).
+      if (kind === 'svid' ? sameSvids : kind === 'bundles' && sameBundles && (sameSvids || !view.svids.some((svid) => svid.spiffeId === name))) {
+        this.#keep(name, slot);
+      }
+    });
   }
 
   /** The secret `name` in `form`, or `undefined` if the workload has none by that name. */
   resolve(name: string, form: ValidatorForm): SdsResource | undefined {
-    let slot = this.#slot(name);
-    if (slot === undefined) {
-      slot = { target: this.#classify(name) };
-      this.#keep(name, slot);
-    }
+    const slot = this.#slotOf(name);
     const { target } = slot;
     if (target === null) return undefined;
     // Only bundles differ by form; an SVID's secret is the same in both.
@@ -95,6 +98,11 @@ export class SecretCatalog {
     }
     if (slot.spiffe === undefined) slot.spiffe = this.#encode(name, target, form);
     return slot.spiffe ?? undefined;
+  }
+
+  /** Whether `name` designates bundles (a validation context) in this view; nothing is encoded. */
+  designatesBundles(name: string): boolean {
+    return this.#slotOf(name).target?.kind === 'bundles';
   }
 
   /** {@link resolve} bound to `form` (the same function for every call with the same form). */
@@ -113,6 +121,16 @@ export class SecretCatalog {
   #forEachSlot(fn: (name: string, slot: NameSlot) => void): void {
     for (let i = 0; i < this.#names.length; i++) fn(this.#names[i]!, this.#slots[i]!);
     this.#more?.forEach((slot, name) => fn(name, slot));
+  }
+
+  /** The slot of `name`, classified now if it has none yet. */
+  #slotOf(name: string): NameSlot {
+    let slot = this.#slot(name);
+    if (slot === undefined) {
+      slot = { target: this.#classify(name) };
+      this.#keep(name, slot);
+    }
+    return slot;
   }
 
   #slot(name: string): NameSlot | undefined {

@@ -39,6 +39,10 @@ export class DeltaSession extends StreamSession<DeltaDiscoveryRequestMessage, De
     return this.#state.preview(lookup);
   }
 
+  protected subscribesAny(test: (name: string) => boolean): boolean {
+    return this.#state.someSubscribed(test);
+  }
+
   protected get lastNonce(): string | undefined {
     return this.#state.lastNonce;
   }

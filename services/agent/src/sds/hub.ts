@@ -8,10 +8,14 @@ import type { Clock, Logger } from '@signet/platform';
 import { selectorSetKey, type Selector } from '../domain/selectors.js';
 import type { WorkloadView, WorkloadViews } from '../domain/view.js';
 import { BundleSecretCache } from './bundle-cache.js';
+import { IdleWork } from './idle-work.js';
 import { SecretCatalog, type SecretCatalogOptions } from './catalog.js';
 import type { ResolvedSdsConfig } from './config.js';
 import type { RotationGate } from './rotation-gate.js';
 import { ViewGroup, type GroupMember } from './view-group.js';
+
+/** How long work that may wait runs per turn of the event loop. */
+const IDLE_SLICE_MS = 2;
 
 /** Dependencies of an {@link SdsHub}. */
 export interface SdsHubDeps {
@@ -28,12 +32,14 @@ export class SdsHub {
   readonly #deps: SdsHubDeps;
   readonly #groups = new Map<string, ViewGroup>();
   readonly #bundleCache = new BundleSecretCache();
+  readonly #idle: IdleWork;
   /** What every catalog shares (one object: a rotation makes a catalog per workload). */
   readonly #catalogOptions: SecretCatalogOptions;
 
   constructor(deps: SdsHubDeps) {
     this.#deps = deps;
     const { config, views, logger } = deps;
+    this.#idle = new IdleWork(IDLE_SLICE_MS, (err) => logger.error({ err }, 'SDS: encoding secrets ahead of a held push failed'));
     this.#catalogOptions = Object.freeze({
       trustDomain: views.trustDomain,
       names: config,
@@ -57,6 +63,7 @@ export class SdsHub {
           tracer,
           logger,
           catalogOf: (view, previous) => this.catalogOf(view, previous),
+          idle: (task) => this.#idle.add(task),
           onEmpty: (g) => {
             if (this.#groups.get(g.key) === g) this.#groups.delete(g.key);
           },
@@ -101,6 +108,7 @@ export class SdsHub {
 
   /** Closes every group and its watch. */
   close(): void {
+    this.#idle.close();
     for (const group of [...this.#groups.values()]) group.close();
     this.#groups.clear();
   }

@@ -6,7 +6,7 @@ import type { WorkloadSvid } from '../domain/view.js';
 import { identities, WEB_ID } from './identities.test-helper.js';
 import { pemBlockLength, writePemBlock } from './pem.js';
 import { SECRET_TYPE_URL, sdsProtos } from './protos.js';
-import { encodeResourceField } from './response-wire.js';
+import { allocSecretBytes, encodeResourceField } from './response-wire.js';
 import { encodeTlsCertificate } from './secret-encoder.js';
 
 /** The secret as protobufjs encodes it from the same fields: the reference the direct writer must match. */
@@ -64,5 +64,31 @@ describe('encodeTlsCertificate', () => {
   it('gives equal versions for equal content and different versions for different names', () => {
     assert.equal(encodeTlsCertificate('default', ids.web).version, encodeTlsCertificate('default', ids.web).version);
     assert.notEqual(encodeTlsCertificate('default', ids.web).version, encodeTlsCertificate(WEB_ID, ids.web).version);
+  });
+});
+
+describe('secret buffers', () => {
+  it('carves small secrets from shared slabs without overlap, and gives large ones a buffer of their own', () => {
+    const sizes = [1, 7, 8, 1104, 2300, 4096, 969, 3000, 4097, 20_000, 500, 1200, 1200, 1200];
+    const pieces = sizes.map((size, i) => {
+      const piece = allocSecretBytes(size);
+      piece.fill(i + 1);
+      return piece;
+    });
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i]!;
+      assert.equal(piece.byteLength, sizes[i], `piece ${i} length`);
+      assert.ok(piece.every((b) => b === i + 1), `piece ${i} was overwritten by a later one`);
+      assert.equal(piece.byteOffset % 8, 0, `piece ${i} is 8-byte aligned`);
+      if (sizes[i]! > 4096) assert.equal(piece.buffer.byteLength, sizes[i], `piece ${i} (large) has its own buffer`);
+      else assert.equal(piece.buffer.byteLength, 16 * 1024, `piece ${i} (small) comes from a 16 KB slab`);
+    }
+  });
+
+  it('keeps every secret of a rotation intact while thousands are encoded', () => {
+    const svid: WorkloadSvid = identities().svid(WEB_ID);
+    const secrets = Array.from({ length: 2000 }, (_, i) => encodeTlsCertificate(`name-${i}`, svid));
+    const decoded = secrets.map((r) => sdsProtos().Secret.decode(r.any.value) as unknown as { name: string });
+    assert.deepEqual(decoded.map((d) => d.name), secrets.map((_, i) => `name-${i}`));
   });
 });

@@ -41,6 +41,10 @@ export class SotwSession extends StreamSession<DiscoveryRequestMessage, SotwRequ
     return this.#state.preview(lookup);
   }
 
+  protected subscribesAny(test: (name: string) => boolean): boolean {
+    return this.#state.someSubscribed(test);
+  }
+
   protected get lastNonce(): string | undefined {
     return this.#state.lastNonce;
   }

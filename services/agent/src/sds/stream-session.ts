@@ -121,6 +121,8 @@ export abstract class StreamSession<Msg extends object, Req extends SessionReque
   protected abstract onView(lookup: SecretLookup): Resp | undefined;
   /** What a view change would send now. */
   protected abstract preview(lookup: SecretLookup): readonly SdsResource[];
+  /** Whether a subscribed name passes `test`. */
+  protected abstract subscribesAny(test: (name: string) => boolean): boolean;
   /** The machine's latest nonce. */
   protected abstract get lastNonce(): string | undefined;
   /** Encodes a response. */
@@ -147,7 +149,15 @@ export abstract class StreamSession<Msg extends object, Req extends SessionReque
 
   wouldPushCertificate(catalog: SecretCatalog): boolean {
     if (this.#phase !== 'open') return false;
+    // Only a stream that also receives validation contexts can get a bundle change and a
+    // certificate in one response; for any other the answer changes nothing, and finding it
+    // would encode the new SVIDs in the middle of the bundle pushes.
+    if (!this.subscribesAny((name) => catalog.designatesBundles(name))) return false;
     return this.preview(catalog.lookup(this.#form)).some((r) => r.kind === 'tls_certificate');
+  }
+
+  warm(catalog: SecretCatalog): void {
+    if (this.#phase === 'open') this.preview(catalog.lookup(this.#form));
   }
 
   // ---- internals ----------------------------------------------------------------------------

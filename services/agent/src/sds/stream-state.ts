@@ -57,6 +57,12 @@ export abstract class StreamStateBase {
     return [...this.subscribed];
   }
 
+  /** Whether a subscribed name passes `test`. */
+  someSubscribed(test: (name: string) => boolean): boolean {
+    for (const name of this.subscribed) if (test(name)) return true;
+    return false;
+  }
+
   /** The version of `name` the client last received on this stream. */
   sentVersion(name: string): string | undefined {
     return this.sent.get(name);

@@ -26,6 +26,8 @@ export interface GroupMember {
   push(catalog: SecretCatalog, changedAt: number): PushResult | undefined;
   /** Whether a push from `catalog` would carry a `tls_certificate`. */
   wouldPushCertificate(catalog: SecretCatalog): boolean;
+  /** Encodes what a push from `catalog` would send, without sending it. */
+  warm(catalog: SecretCatalog): void;
 }
 
 /** Dependencies of a {@link ViewGroup}. */
@@ -36,6 +38,8 @@ export interface ViewGroupDeps {
   readonly logger: Logger;
   /** The catalog of `view`; `previous` is the catalog it replaces, if any. */
   readonly catalogOf: (view: WorkloadView, previous?: SecretCatalog) => SecretCatalog;
+  /** Queues work that may wait for a later turn of the event loop (`IdleWork.add`). */
+  readonly idle: (task: () => void) => void;
   /** Called once the last member left and the watch is closed. */
   readonly onEmpty: (group: ViewGroup) => void;
 }
@@ -153,12 +157,17 @@ export class ViewGroup implements GateWaiter {
       return;
     }
     if (bundlesChanged) {
-      const staged = this.#deps.catalogOf({ svids: pushed.view.svids, bundle: latest.view.bundle, federatedBundles: latest.view.federatedBundles });
+      const staged = this.#deps.catalogOf({ svids: pushed.view.svids, bundle: latest.view.bundle, federatedBundles: latest.view.federatedBundles }, pushed);
       this.#pushed = staged;
       this.#pushAll(staged, true, latest);
     }
     if (gate.holding) {
       gate.defer(this);
+      // While the gate waits on the Envoys, encode what the held pushes will send.
+      this.#deps.idle(() => {
+        if (this.#closed || this.#latest !== latest) return;
+        for (const member of this.#members) member.warm(latest);
+      });
       return;
     }
     this.#pushed = latest;
