@@ -12,7 +12,7 @@ import { IdleWork } from './idle-work.js';
 import { SecretCatalog, type SecretCatalogOptions } from './catalog.js';
 import type { ResolvedSdsConfig } from './config.js';
 import type { RotationGate } from './rotation-gate.js';
-import { ViewGroup, type GroupMember } from './view-group.js';
+import { ViewGroup, type GroupMember, type ViewGroupDeps } from './view-group.js';
 
 /** How long work that may wait runs per turn of the event loop. */
 const IDLE_SLICE_MS = 2;
@@ -33,6 +33,8 @@ export class SdsHub {
   readonly #groups = new Map<string, ViewGroup>();
   readonly #bundleCache = new BundleSecretCache();
   readonly #idle: IdleWork;
+  /** What every group shares (one object and its functions, not a set per workload). */
+  readonly #groupDeps: ViewGroupDeps;
   /** What every catalog shares (one object: a rotation makes a catalog per workload). */
   readonly #catalogOptions: SecretCatalogOptions;
 
@@ -40,6 +42,17 @@ export class SdsHub {
     this.#deps = deps;
     const { config, views, logger } = deps;
     this.#idle = new IdleWork(IDLE_SLICE_MS, (err) => logger.error({ err }, 'SDS: encoding secrets ahead of a held push failed'));
+    this.#groupDeps = Object.freeze({
+      gate: deps.gate,
+      clock: deps.clock,
+      tracer: deps.tracer,
+      logger,
+      catalogOf: (view: WorkloadView, previous?: SecretCatalog) => this.catalogOf(view, previous),
+      idle: (task: () => void) => this.#idle.add(task),
+      onEmpty: (g: ViewGroup) => {
+        if (this.#groups.get(g.key) === g) this.#groups.delete(g.key);
+      },
+    });
     this.#catalogOptions = Object.freeze({
       trustDomain: views.trustDomain,
       names: config,
@@ -54,22 +67,7 @@ export class SdsHub {
     const key = selectorSetKey(selectors);
     let group = this.#groups.get(key);
     if (group === undefined || group.closed) {
-      const { gate, clock, tracer, logger } = this.#deps;
-      group = new ViewGroup(
-        key,
-        {
-          gate,
-          clock,
-          tracer,
-          logger,
-          catalogOf: (view, previous) => this.catalogOf(view, previous),
-          idle: (task) => this.#idle.add(task),
-          onEmpty: (g) => {
-            if (this.#groups.get(g.key) === g) this.#groups.delete(g.key);
-          },
-        },
-        (listener) => this.#deps.views.watch(selectors, listener),
-      );
+      group = new ViewGroup(key, this.#groupDeps, (listener) => this.#deps.views.watch(selectors, listener));
       this.#groups.set(key, group);
     }
     group.add(member);
