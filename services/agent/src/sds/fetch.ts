@@ -12,7 +12,7 @@ import type { CallerAttestation } from '../endpoint/types.js';
 import { setVersion } from './digest.js';
 import type { ResolvedSdsConfig } from './config.js';
 import type { SdsHub } from './hub.js';
-import { readSotwRequest, type DiscoveryRequestMessage, type DiscoveryResponseMessage } from './messages.js';
+import { readSotwRequest, requestNode, type DiscoveryRequestMessage, type DiscoveryResponseMessage } from './messages.js';
 import { validatorFormFor } from './node-form.js';
 import { SECRET_TYPE_URL } from './protos.js';
 import type { SdsResource } from './resource.js';
@@ -62,7 +62,7 @@ async function fetchSecrets(deps: FetchDeps, call: ServerUnaryCall<DiscoveryRequ
   const message = call.request ?? {};
   const names = dedupe(readSotwRequest(message).resourceNames);
   if (names.length === 0) throw ApiError.invalid('resource_names', 'at least one secret name is required');
-  const form = validatorFormFor(message.node, deps.config.disableSpiffeCertValidation);
+  const form = validatorFormFor(requestNode(message), deps.config.disableSpiffeCertValidation);
   const catalog = deps.hub.currentCatalog(selectors);
   const resources = names.map((name) => catalog.resolve(name, form)).filter((r): r is SdsResource => r !== undefined);
   if (resources.length === 0) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { coalesceDelta, coalesceSotw, deltaResponseMessage, readDeltaRequest, readSotwRequest } from './messages.js';
+import { coalesceDelta, coalesceSotw, deltaResponseMessage, readDeltaRequest, readSotwRequest, requestNode } from './messages.js';
 import { SECRET_TYPE_URL, sdsProtos } from './protos.js';
 import { encodeSotwResponseTransient } from './response-wire.js';
 import type { SdsResource } from './resource.js';
@@ -95,4 +95,56 @@ describe('xDS message translation', () => {
       assert.equal(again.buffer, encodeSotwResponseTransient(small).buffer, 'one buffer reused from call to call');
     });
   });
+});
+
+describe('StreamSecrets requests with the node left raw', () => {
+  const { DiscoveryRequest, DiscoveryRequestRawNode, Node } = sdsProtos();
+  const node = {
+    id: 'sidecar~10.1.2.3~web.default',
+    cluster: 'web',
+    user_agent_name: 'envoy',
+    user_agent_build_version: { version: { major_number: 1, minor_number: 17 } },
+    extensions: Array.from({ length: 50 }, (_, i) => ({ name: `envoy.filters.http.f${i}`, category: 'envoy.filters.http' })),
+    metadata: { fields: { disable_spiffe_cert_validation: { bool_value: true } } },
+  };
+  const full = {
+    version_info: 'v1',
+    node,
+    resource_names: ['default', 'ROOTCA'],
+    type_url: SECRET_TYPE_URL,
+    response_nonce: 'n1',
+    error_detail: { code: 3, message: 'bad secret' },
+  };
+  const bytes = DiscoveryRequest.encode(DiscoveryRequest.fromObject(full)).finish();
+
+  it('decodes every other field exactly as the full DiscoveryRequest type does', () => {
+    const raw = DiscoveryRequestRawNode.decode(bytes) as unknown as Record<string, unknown>;
+    const decoded = DiscoveryRequest.decode(bytes) as unknown as Record<string, unknown>;
+    for (const field of ['version_info', 'resource_names', 'type_url', 'response_nonce']) assert.deepEqual(raw[field], decoded[field], field);
+    assert.deepEqual(readSotwRequest(raw), readSotwRequest(decoded as never));
+    assert.ok(raw['node'] instanceof Uint8Array);
+  });
+
+  it('decodes the node when asked, to what the full type gives', () => {
+    const raw = DiscoveryRequestRawNode.decode(bytes) as unknown as { node: Uint8Array };
+    assert.deepEqual(Node.toObject(requestNode(raw) as never), Node.toObject((DiscoveryRequest.decode(bytes) as unknown as { node: never }).node));
+  });
+
+  const cases: ReadonlyArray<{ name: string; message: { node?: Uint8Array | null | object }; expect: 'null' | 'object' | RegExp }> = [
+    { name: 'no node', message: {}, expect: 'null' },
+    { name: 'a null node', message: { node: null }, expect: 'null' },
+    { name: 'an empty node', message: { node: new Uint8Array(0) }, expect: 'null' },
+    { name: 'a node decoded already (DeltaSecrets, FetchSecrets)', message: { node: { id: 'x' } }, expect: 'object' },
+    { name: 'bytes that are not a Node', message: { node: Uint8Array.from([0x0a, 0xff, 0xff]) }, expect: /^node: not a valid envoy\.config\.core\.v3\.Node/ },
+  ];
+  for (const { name, message, expect } of cases) {
+    it(`reads ${name}`, () => {
+      if (expect instanceof RegExp) {
+        assert.throws(() => requestNode(message as never), (err: Error & { apiCode?: string }) => expect.test(err.message) && err.apiCode === 'invalid_argument');
+        return;
+      }
+      const result = requestNode(message as never);
+      assert.equal(result === null ? 'null' : typeof result, expect);
+    });
+  }
 });

@@ -4,16 +4,35 @@
  * @module
  */
 import type { NodeLike } from './node-form.js';
-import { SECRET_TYPE_URL } from './protos.js';
+import { ApiError } from '@signet/platform';
+import { SECRET_TYPE_URL, sdsProtos } from './protos.js';
 import type { DeltaRequest, DeltaResponse } from './delta-state.js';
 import type { NackDetail } from './resource.js';
 import type { SotwRequest } from './sotw-state.js';
 import { NO_NAMES } from './stream-state.js';
 
+/**
+ * The Envoy node of a request: decoded here when the request carries it as raw bytes (how the
+ * server reads `StreamSecrets`), as it is otherwise. Throws an `invalid_argument` error naming the
+ * field when the bytes are not a `Node`.
+ */
+export function requestNode(message: { readonly node?: NodeLike | Uint8Array | null }): NodeLike | null {
+  const node = message.node;
+  if (node == null) return null;
+  if (!(node instanceof Uint8Array)) return node;
+  if (node.byteLength === 0) return null;
+  try {
+    return sdsProtos().Node.decode(node) as unknown as NodeLike;
+  } catch (err) {
+    throw ApiError.invalid('node', `not a valid envoy.config.core.v3.Node (${(err as Error).message})`);
+  }
+}
+
 /** A decoded `DiscoveryRequest` (only the fields read). */
 export interface DiscoveryRequestMessage {
   readonly version_info?: string;
-  readonly node?: NodeLike | null;
+  /** Raw bytes as the server decodes `StreamSecrets` (see `requestNode`), or decoded. */
+  readonly node?: NodeLike | Uint8Array | null;
   readonly resource_names?: readonly string[] | null;
   readonly type_url?: string;
   readonly response_nonce?: string;

@@ -53,6 +53,15 @@ export interface SdsProtos {
   readonly SpiffeValidatorConfig: protobuf.Type;
   /** `envoy.service.discovery.v3.DiscoveryRequest` (snake_case field names, as proto-loader's `keepCase`). */
   readonly DiscoveryRequest: protobuf.Type;
+  /**
+   * `DiscoveryRequest` with its `node` (field 2) read as raw bytes: how the server decodes
+   * `StreamSecrets` requests. Envoy sends its node on every request unless told otherwise, and a
+   * real Envoy's node lists its extensions (hundreds): decoding it on every ACK cost about 120 µs
+   * where the rest of the ACK costs under 2 µs. The session decodes the node once (`Node`).
+   */
+  readonly DiscoveryRequestRawNode: protobuf.Type;
+  /** `envoy.config.core.v3.Node`. */
+  readonly Node: protobuf.Type;
 }
 
 let cached: SdsProtos | undefined;
@@ -79,8 +88,21 @@ export function sdsProtos(): SdsProtos {
     Secret: root.lookupType('envoy.extensions.transport_sockets.tls.v3.Secret'),
     SpiffeValidatorConfig: root.lookupType('envoy.extensions.transport_sockets.tls.v3.SPIFFECertValidatorConfig'),
     DiscoveryRequest: root.lookupType('envoy.service.discovery.v3.DiscoveryRequest'),
+    DiscoveryRequestRawNode: withRawField(root.lookupType('envoy.service.discovery.v3.DiscoveryRequest'), 'node'),
+    Node: root.lookupType('envoy.config.core.v3.Node'),
   });
   return cached;
+}
+
+/** A copy of `type` (in the same namespace) whose field `name` is read as `bytes`, undecoded. */
+function withRawField(type: protobuf.Type, name: string): protobuf.Type {
+  const copy = new protobuf.Type(`${type.name}Raw${name[0]!.toUpperCase()}${name.slice(1)}`);
+  for (const field of type.fieldsArray) {
+    copy.add(new protobuf.Field(field.name, field.id, field.name === name ? 'bytes' : field.type, field.repeated ? 'repeated' : undefined));
+  }
+  (type.parent as protobuf.Namespace).add(copy);
+  copy.resolveAll();
+  return copy;
 }
 
 /** A protobufjs root with the Secret types; `google/protobuf/*` from protobufjs' bundled copies. */

@@ -138,6 +138,22 @@ describe('SDS StreamSecrets (SotW) over a Unix socket', () => {
     });
   }
 
+  it('reads the node of the first request only (Envoy repeats it on every request): a later node changes nothing', async () => {
+    await withSds(async (h) => {
+      h.views.set(W('web'), webView);
+      const s = h.client('web').sotw();
+      const old = { id: 'n', user_agent_build_version: { version: { major_number: 1, minor_number: 17 } } };
+      s.subscribe(['ROOTCA'], old);
+      const first = await s.next();
+      assert.equal(first.secrets[0]?.validator, undefined, 'trusted_ca for Envoy 1.17');
+      s.send({ names: ['ROOTCA', 'ALL'], nonce: first.nonce, version: first.versionInfo, node: { id: 'n', user_agent_build_version: { version: { major_number: 1, minor_number: 30 } } } });
+      const added = await s.next();
+      assert.deepEqual(added.secrets.map((x) => x.name), ['ALL']);
+      assert.equal(added.secrets[0]?.validator, undefined, 'still trusted_ca: the form was fixed by the first request');
+      assert.match(added.secrets[0]?.trustedCa ?? '', /BEGIN CERTIFICATE/);
+    });
+  });
+
   it('an ACK gets no response', async () => {
     await withSds(async (h) => {
       h.views.set(W('web'), webView);

@@ -156,7 +156,7 @@ function serverDefinition(service: ServiceDefinition, protos: SdsProtos): Servic
   const stream = service['StreamSecrets'];
   if (stream === undefined) throw new Error('the SDS definition has no StreamSecrets method');
   const serialize = stream.responseSerialize;
-  const request = protos.DiscoveryRequest;
+  const request = protos.DiscoveryRequestRawNode;
   return {
     ...service,
     StreamSecrets: {

@@ -13,6 +13,7 @@ import type { SecretCatalog } from './catalog.js';
 import type { ResolvedSdsConfig } from './config.js';
 import type { SdsHub } from './hub.js';
 import { validatorFormFor, type NodeLike } from './node-form.js';
+import { requestNode } from './messages.js';
 import type { NackDetail, PushReason, SdsResource, SecretLookup, ValidatorForm } from './resource.js';
 import type { RotationGate } from './rotation-gate.js';
 import type { SdsApi, SdsTelemetry } from './telemetry.js';
@@ -194,8 +195,11 @@ export abstract class StreamSession<Msg extends object, Req extends SessionReque
   #onMessage(message: Msg): void {
     if (this.#phase === 'closed') return;
     let request: Req;
+    let node: NodeLike | null = null;
     try {
       request = this.read(message);
+      // Only the first request's node counts (Envoy repeats it on every request by default).
+      if (this.#phase === 'new') node = requestNode(message as { node?: NodeLike | Uint8Array | null });
     } catch (err) {
       this.#fail(err);
       return;
@@ -207,7 +211,6 @@ export abstract class StreamSession<Msg extends object, Req extends SessionReque
     this.#queue.push(request);
     if (this.#phase === 'new') {
       this.#phase = 'attesting';
-      const node = (message as { node?: NodeLike | null }).node ?? null;
       this.#form = validatorFormFor(node, this.deps.config.disableSpiffeCertValidation);
       const { id, cluster } = (node ?? {}) as { id?: string; cluster?: string };
       this.#nodeLabel = { id: id || undefined, cluster: cluster || undefined };
