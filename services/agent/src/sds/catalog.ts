@@ -78,11 +78,9 @@ export class SecretCatalog {
     const sameBundles = previous.view.bundle === view.bundle && previous.view.federatedBundles === view.federatedBundles;
     if (!sameSvids && !sameBundles) return;
     previous.#forEachSlot((name, slot) => {
-      const kind = slot.target?.kind;
+      if (slot.target?.kind === 'svid' && sameSvids) this.#keep(name, slot);
       // A bundle name stays a bundle unless the new view has an SVID by that name (an ID).
-      if (kind === 'svid' ? sameSvids : kind === 'bundles' && sameBundles && (sameSvids || !view.svids.some((svid) => svid.spiffeId === name))) {
-        this.#keep(name, slot);
-      }
+      else if (slot.target?.kind === 'bundles' && sameBundles && !view.svids.some((svid) => svid.spiffeId === name)) this.#keep(name, slot);
     });
   }
 

@@ -8,9 +8,9 @@ import type { Clock, Logger } from '@signet/platform';
 import { selectorSetKey, type Selector } from '../domain/selectors.js';
 import type { WorkloadView, WorkloadViews } from '../domain/view.js';
 import { BundleSecretCache } from './bundle-cache.js';
-import { IdleWork } from './idle-work.js';
 import { SecretCatalog, type SecretCatalogOptions } from './catalog.js';
 import type { ResolvedSdsConfig } from './config.js';
+import { IdleWork } from './idle-work.js';
 import type { RotationGate } from './rotation-gate.js';
 import { ViewGroup, type GroupMember, type ViewGroupDeps } from './view-group.js';
 

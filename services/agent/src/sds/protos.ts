@@ -81,14 +81,15 @@ export function sdsProtos(): SdsProtos {
   const service = packageDefinition[SDS_SERVICE_NAME] as ServiceDefinition | undefined;
   if (service === undefined) throw new Error(`${SDS_PROTO} does not define ${SDS_SERVICE_NAME}`);
   const root = loadProtobufRoot(includeDirs);
+  const discoveryRequest = root.lookupType('envoy.service.discovery.v3.DiscoveryRequest');
   cached = Object.freeze({
     includeDirs: Object.freeze([...includeDirs]),
     packageDefinition,
     service,
     Secret: root.lookupType('envoy.extensions.transport_sockets.tls.v3.Secret'),
     SpiffeValidatorConfig: root.lookupType('envoy.extensions.transport_sockets.tls.v3.SPIFFECertValidatorConfig'),
-    DiscoveryRequest: root.lookupType('envoy.service.discovery.v3.DiscoveryRequest'),
-    DiscoveryRequestRawNode: withRawField(root.lookupType('envoy.service.discovery.v3.DiscoveryRequest'), 'node'),
+    DiscoveryRequest: discoveryRequest,
+    DiscoveryRequestRawNode: withRawField(discoveryRequest, 'node'),
     Node: root.lookupType('envoy.config.core.v3.Node'),
   });
   return cached;

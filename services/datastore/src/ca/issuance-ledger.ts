@@ -17,6 +17,7 @@
 import type { Queryable } from '../db/types.js';
 import { InvalidArgumentError } from '../errors.js';
 import { bigintArrayLiteral, textArrayLiteral } from '../internal/array-literal.js';
+import { SqlParams } from '../internal/sql-params.js';
 import { decodePageToken, mapPage, type Page, type PageRequest, resolvePageSize, toPage } from '../internal/pagination.js';
 import type { AuthorityKind } from './authority.js';
 
@@ -66,68 +67,29 @@ const COLUMNS =
  */
 export async function recordIssuances(q: Queryable, records: readonly IssuanceRecord[]): Promise<number> {
   if (records.length === 0) return 0;
-  const n = records.length;
-  const serials = new Array<string>(n);
-  const kinds = new Array<string>(n);
-  const ids = new Array<string>(n);
-  const entries = new Array<string | null>(n);
-  const nodes = new Array<string | null>(n);
-  const authorities = new Array<string>(n);
-  const issued = new Array<number>(n);
-  const expires = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const r = records[i]!;
-    serials[i] = r.serial;
-    kinds[i] = r.kind;
-    ids[i] = r.spiffeId;
-    entries[i] = r.entryId;
-    nodes[i] = r.nodeId;
-    authorities[i] = r.authorityId;
-    issued[i] = r.issuedAt.getTime();
-    expires[i] = r.expiresAt.getTime();
-  }
-  let params: string[];
-  try {
-    params = [
-      textArrayLiteral(serials),
-      textArrayLiteral(kinds),
-      textArrayLiteral(ids),
-      textArrayLiteral(entries),
-      textArrayLiteral(nodes),
-      textArrayLiteral(authorities),
-      bigintArrayLiteral(issued, 'issuedAt'),
-      bigintArrayLiteral(expires, 'expiresAt'),
-    ];
-  } catch (err) {
-    const field = (err as Error).message.split(':')[0] ?? 'record';
-    throw new InvalidArgumentError(`${field}: must be a valid date`, { field });
-  }
+  const texts = (f: (r: IssuanceRecord) => string | null): string => textArrayLiteral(records.map(f));
   const { rowCount } = await q.query(
     `INSERT INTO issuance_ledger (serial, kind, spiffe_id, entry_id, node_id, authority_id, issued_at, expires_at)
      SELECT r.s, r.k, r.i, r.e, r.n, r.a, timestamptz 'epoch' + r.t * interval '1 millisecond', timestamptz 'epoch' + r.x * interval '1 millisecond'
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[]) AS r(s, k, i, e, n, a, t, x)
       WHERE r.a IN (SELECT id FROM ca_authorities)`,
-    params,
+    [
+      texts((r) => r.serial),
+      texts((r) => r.kind),
+      texts((r) => r.spiffeId),
+      texts((r) => r.entryId),
+      texts((r) => r.nodeId),
+      texts((r) => r.authorityId),
+      datesLiteral(records.map((r) => r.issuedAt), 'issuedAt'),
+      datesLiteral(records.map((r) => r.expiresAt), 'expiresAt'),
+    ],
   );
   return rowCount;
 }
 
 /** Records expiring before `before`, soonest first (ordered by expiry, then serial). */
-export async function listExpiringIssuances(
-  q: Queryable,
-  filter: { before: Date },
-  page: PageRequest = {},
-): Promise<Page<IssuanceRecord>> {
-  const scope = 'issuance_ledger.expiring';
-  const pageSize = resolvePageSize(page.pageSize);
-  const after = decodePageToken(scope, page.pageToken, 2);
-  const params: unknown[] = [filter.before, pageSize + 1];
-  const keyset = afterExpiry(after, params);
-  const { rows } = await q.query<Row>(
-    `SELECT ${COLUMNS} FROM issuance_ledger WHERE expires_at < $1${keyset} ORDER BY expires_at, serial LIMIT $2`,
-    params,
-  );
-  return mapPage(toPage(rows, pageSize, scope, (r) => [String(r.expires_us), r.serial]), fromRow);
+export function listExpiringIssuances(q: Queryable, filter: { before: Date }, page: PageRequest = {}): Promise<Page<IssuanceRecord>> {
+  return pageByExpiry(q, 'issuance_ledger.expiring', page, (p) => `expires_at < ${p.add(filter.before)}`);
 }
 
 /**
@@ -136,27 +98,16 @@ export async function listExpiringIssuances(
  * authority, migration 0007): cheap for what a taint asks, the SVIDs still valid, which are the
  * index's newest part.
  */
-export async function listIssuancesByAuthority(
+export function listIssuancesByAuthority(
   q: Queryable,
   authorityId: string,
   filter: { unexpiredAt?: Date | undefined } = {},
   page: PageRequest = {},
 ): Promise<Page<IssuanceRecord>> {
-  const scope = 'issuance_ledger.authority';
-  const pageSize = resolvePageSize(page.pageSize);
-  const after = decodePageToken(scope, page.pageToken, 2);
-  const params: unknown[] = [authorityId, pageSize + 1];
-  let where = '';
-  if (filter.unexpiredAt !== undefined) {
-    params.push(filter.unexpiredAt);
-    where += ` AND expires_at > $${params.length}`;
-  }
-  where += afterExpiry(after, params);
-  const { rows } = await q.query<Row>(
-    `SELECT ${COLUMNS} FROM issuance_ledger WHERE authority_id = $1${where} ORDER BY expires_at, serial LIMIT $2`,
-    params,
-  );
-  return mapPage(toPage(rows, pageSize, scope, (r) => [String(r.expires_us), r.serial]), fromRow);
+  return pageByExpiry(q, 'issuance_ledger.authority', page, (p) => {
+    const byAuthority = `authority_id = ${p.add(authorityId)}`;
+    return filter.unexpiredAt === undefined ? byAuthority : `${byAuthority} AND expires_at > ${p.add(filter.unexpiredAt)}`;
+  });
 }
 
 /** Deletes records that expired before `before`; returns how many. */
@@ -166,16 +117,34 @@ export async function pruneIssuances(q: Queryable, before: Date): Promise<number
 }
 
 /**
- * The keyset condition of a listing ordered by (expiry, serial) after the page token's key
- * (`[expires_us, serial]`), with its two parameters appended to `params`; '' on the first page.
+ * One page of the records matching `where` (which adds its parameters to `p`), ordered by expiry
+ * then serial, after the page token's key (`[expires_us, serial]`).
  */
-function afterExpiry(after: readonly string[] | undefined, params: unknown[]): string {
-  if (after === undefined) return '';
-  if (!/^-?\d{1,18}$/.test(after[0] ?? '')) {
-    throw new InvalidArgumentError('pageToken: malformed, or issued by a different listing', { field: 'pageToken' });
+async function pageByExpiry(q: Queryable, scope: string, page: PageRequest, where: (p: SqlParams) => string): Promise<Page<IssuanceRecord>> {
+  const pageSize = resolvePageSize(page.pageSize);
+  const after = decodePageToken(scope, page.pageToken, 2);
+  const p = new SqlParams();
+  let conditions = where(p);
+  if (after !== undefined) {
+    if (!/^-?\d{1,18}$/.test(after[0] ?? '')) {
+      throw new InvalidArgumentError('pageToken: malformed, or issued by a different listing', { field: 'pageToken' });
+    }
+    conditions += ` AND (expires_at, serial) > (timestamptz 'epoch' + ${p.add(after[0])}::bigint * interval '1 microsecond', ${p.add(after[1])})`;
   }
-  params.push(after[0], after[1]);
-  return ` AND (expires_at, serial) > (timestamptz 'epoch' + $${params.length - 1}::bigint * interval '1 microsecond', $${params.length})`;
+  const { rows } = await q.query<Row>(
+    `SELECT ${COLUMNS} FROM issuance_ledger WHERE ${conditions} ORDER BY expires_at, serial LIMIT ${p.add(pageSize + 1)}`,
+    p.values,
+  );
+  return mapPage(toPage(rows, pageSize, scope, (r) => [String(r.expires_us), r.serial]), fromRow);
+}
+
+/** The `bigint[]` literal of `dates` in epoch milliseconds; an invalid date is an `InvalidArgumentError` naming `field`. */
+function datesLiteral(dates: readonly Date[], field: string): string {
+  try {
+    return bigintArrayLiteral(dates.map((d) => d.getTime()), field);
+  } catch {
+    throw new InvalidArgumentError(`${field}: must be a valid date`, { field });
+  }
 }
 
 function fromRow(row: Row): IssuanceRecord {

@@ -179,12 +179,21 @@ const EC_SPKI_PREFIXES: ReadonlyArray<{ crv: 'P-256' | 'P-384'; prefix: Buffer; 
   { crv: 'P-384', prefix: Buffer.from('3076301006072a8648ce3d020106052b8104002203620004', 'hex'), coord: 48 },
 ];
 
+/** The curve and SEC1 point (0x04 || X || Y) of an uncompressed P-256/P-384 SPKI, or undefined for any other key. */
+function ecPointOf(spki: Uint8Array): { crv: 'P-256' | 'P-384'; point: Uint8Array; coord: number } | undefined {
+  for (const { crv, prefix, coord } of EC_SPKI_PREFIXES) {
+    if (spki.length !== prefix.length + 2 * coord) continue;
+    let i = 0;
+    while (i < prefix.length && spki[i] === prefix[i]) i++;
+    if (i === prefix.length) return { crv, point: spki.subarray(prefix.length - 1), coord };
+  }
+  return undefined;
+}
+
 /** The SEC1 point (0x04 || X || Y, 65 bytes) of an uncompressed P-256 SPKI, or undefined for any other key. */
 export function p256PointOfSpki(spki: Uint8Array): Uint8Array | undefined {
-  const { prefix } = EC_SPKI_PREFIXES[0]!;
-  if (spki.length !== prefix.length + 64) return undefined;
-  for (let i = 0; i < prefix.length; i++) if (spki[i] !== prefix[i]) return undefined;
-  return spki.subarray(prefix.length - 1);
+  const ec = ecPointOf(spki);
+  return ec?.crv === 'P-256' ? ec.point : undefined;
 }
 
 /**
@@ -194,12 +203,11 @@ export function p256PointOfSpki(spki: Uint8Array): Uint8Array | undefined {
  * answers. Returns whether the signature verifies.
  */
 export function verifyWithSpki(digestName: string | null, data: Uint8Array, spki: Uint8Array, signature: Uint8Array, fail: Fail, path: string): boolean {
-  const point = p256PointOfSpki(spki);
-  const native = point === undefined || digestName === null ? undefined : nativeVerifyP256();
-  if (point !== undefined && digestName !== null && native !== undefined) {
-    const digest = hash(digestName, data, 'buffer');
+  const point = digestName === null ? undefined : p256PointOfSpki(spki);
+  const native = point === undefined ? undefined : nativeVerifyP256();
+  if (point !== undefined && native !== undefined) {
     try {
-      return native(point, digest, signature);
+      return native(point, hash(digestName as string, data, 'buffer'), signature);
     } catch (err) {
       return fail(`${path}: the public key cannot be imported (${(err as Error).message})`);
     }
@@ -214,13 +222,11 @@ export function verifyWithSpki(digestName: string | null, data: Uint8Array, spki
 
 /** The JWK of an uncompressed P-256/P-384 SPKI, or undefined for any other key encoding. */
 function ecPointOfSpki(der: Buffer): { kty: 'EC'; crv: string; x: string; y: string } | undefined {
-  for (const { crv, prefix, coord } of EC_SPKI_PREFIXES) {
-    if (der.length !== prefix.length + 2 * coord || !der.subarray(0, prefix.length).equals(prefix)) continue;
-    const x = der.subarray(prefix.length, prefix.length + coord).toString('base64url');
-    const y = der.subarray(prefix.length + coord).toString('base64url');
-    return { kty: 'EC', crv, x, y };
-  }
-  return undefined;
+  const ec = ecPointOf(der);
+  if (ec === undefined) return undefined;
+  const { crv, point, coord } = ec;
+  const bytes = Buffer.from(point.buffer, point.byteOffset, point.byteLength);
+  return { kty: 'EC', crv, x: bytes.subarray(1, 1 + coord).toString('base64url'), y: bytes.subarray(1 + coord).toString('base64url') };
 }
 
 /** True when `privateKey` is the private half of the public key in `spki`. */
